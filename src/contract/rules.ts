@@ -1,0 +1,233 @@
+/**
+ * Semantic rules: what the JSON Schema cannot say. Each rule names the place in the spec and what to
+ * write instead. Runs only on specs that already match the schema.
+ */
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Position } from './model.js';
+import { HARNESS_VARS } from './model.js';
+import type { ContractSpec, RequestSpec, ResponseSpec } from './schema.js';
+import { didYouMean } from './suggest.js';
+import { escapePointer, jsonTemplates, placeholders } from './template.js';
+
+export type Locate = (pointer: string, useKey?: boolean) => Position | undefined;
+
+export interface RuleProblem {
+  readonly pointer: string;
+  readonly message: string;
+  readonly position: Position | undefined;
+}
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+
+interface NamedRequest {
+  readonly pointer: string;
+  readonly request: RequestSpec;
+  /** Names that exist when this request is sent. */
+  readonly scope: 'before-acquire' | 'after-acquire';
+}
+
+interface NamedResponse {
+  readonly pointer: string;
+  readonly response: ResponseSpec;
+}
+
+export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const report = (pointer: string, message: string, useKey = false): void => {
+    problems.push({ pointer, message, position: locate(pointer, useKey) });
+  };
+
+  const requests: NamedRequest[] = [
+    { pointer: '/acquire/request', request: spec.acquire.request, scope: 'before-acquire' },
+    { pointer: '/probe/request', request: spec.probe.request, scope: 'after-acquire' },
+  ];
+  const responses: NamedResponse[] = [
+    { pointer: '/acquire/response', response: spec.acquire.response },
+    { pointer: '/probe/response', response: spec.probe.response },
+  ];
+  if (spec.refresh) {
+    requests.push({ pointer: '/refresh/request', request: spec.refresh.request, scope: 'after-acquire' });
+    responses.push({ pointer: '/refresh/response', response: spec.refresh.response });
+  }
+  if (spec.logout) requests.push({ pointer: '/logout/request', request: spec.logout.request, scope: 'after-acquire' });
+  if (spec.tokens) {
+    const t = spec.tokens;
+    requests.push({ pointer: '/tokens/create/request', request: t.create.request, scope: 'after-acquire' });
+    requests.push({ pointer: '/tokens/list/request', request: t.list.request, scope: 'after-acquire' });
+    requests.push({ pointer: '/tokens/revoke/request', request: t.revoke.request, scope: 'after-acquire' });
+    responses.push({ pointer: '/tokens/create/response', response: t.create.response });
+    responses.push({ pointer: '/tokens/list/response', response: t.list.response });
+    if (t.rotate) {
+      requests.push({ pointer: '/tokens/rotate/request', request: t.rotate.request, scope: 'after-acquire' });
+      responses.push({ pointer: '/tokens/rotate/response', response: t.rotate.response });
+    }
+  }
+
+  // Names available to templates.
+  const credentialNames = Object.keys(spec.credentials);
+  const acquiredParts = Object.keys(spec.acquire.response.parts ?? {});
+  const issued = new Set<string>(acquiredParts);
+  for (const r of responses) for (const name of Object.keys(r.response.parts ?? {})) issued.add(name);
+  const chosen = spec.tokens ? [spec.tokens.create.expiry.var] : [];
+  const before = new Set<string>([...credentialNames, ...HARNESS_VARS]);
+  const after = new Set<string>([...before, ...issued, ...chosen]);
+
+  const checkTemplate = (pointer: string, template: string, known: Set<string>, when: string): void => {
+    for (const name of placeholders(template)) {
+      if (known.has(name)) continue;
+      const hint = issued.has(name) && !known.has(name) ? ` '{${name}}' is only issued later, so it cannot be used ${when}.` : didYouMean(name, known);
+      report(pointer, `Unknown placeholder '{${name}}'.${hint} Known names here: ${[...known].sort().join(', ')}.`);
+    }
+  };
+
+  for (const { pointer, request, scope } of requests) {
+    const known = scope === 'before-acquire' ? before : after;
+    const when = scope === 'before-acquire' ? 'in the acquire request' : 'here';
+    checkTemplate(`${pointer}/path`, request.path, known, when);
+    for (const [k, v] of Object.entries(request.query ?? {})) checkTemplate(`${pointer}/query/${escapePointer(k)}`, v, known, when);
+    for (const [k, v] of Object.entries(request.headers ?? {})) checkTemplate(`${pointer}/headers/${escapePointer(k)}`, v, known, when);
+    if (request.body) {
+      const { json, form } = request.body;
+      if ((json === undefined) === (form === undefined)) {
+        report(`${pointer}/body`, `'${pointer.slice(1).replace(/\//g, '.')}.body' must have exactly one of 'json' or 'form'.`);
+      }
+      for (const t of jsonTemplates(json, `${pointer}/body/json`)) checkTemplate(t.pointer, t.template, known, when);
+      for (const [k, v] of Object.entries(form ?? {})) checkTemplate(`${pointer}/body/form/${escapePointer(k)}`, v, known, when);
+    }
+    if (typeof request.auth === 'object') checkTemplate(`${pointer}/auth/value`, request.auth.value, known, when);
+  }
+
+  if (spec.acquire.request.auth === 'token') {
+    report('/acquire/request/auth', "'acquire.request.auth' cannot be 'token': no token exists before it is acquired. Use 'none' or inline client authentication.");
+  }
+  if (spec.probe.request.auth !== undefined && spec.probe.request.auth !== 'token') {
+    report('/probe/request/auth', "'probe.request.auth' must be 'token' (or be left out): the probe proves that the issued credential works.");
+  }
+
+  // Presentation.
+  if (spec.present.scheme === 'Basic' && spec.present.value === undefined) {
+    report('/present/scheme', "A Basic presentation needs 'present.value', the template that is base64-encoded, such as '{key}:{token}'.", true);
+  }
+  if (spec.present.value !== undefined) checkTemplate('/present/value', spec.present.value, after, 'here');
+  const companionNames = new Set<string>();
+  (spec.present.companions ?? []).forEach((c, i) => {
+    checkTemplate(`/present/companions/${i}/value`, c.value, after, 'here');
+    const lower = c.name.toLowerCase();
+    if (companionNames.has(lower)) report(`/present/companions/${i}/name`, `Companion '${c.name}' is declared twice.`);
+    companionNames.add(lower);
+  });
+
+  // Token.
+  const tokenPart = spec.token.part ?? 'token';
+  if (!acquiredParts.includes(tokenPart)) {
+    report(
+      spec.token.part ? '/token/part' : '/token',
+      `The token part '${tokenPart}' is not issued by 'acquire.response.parts'.${didYouMean(tokenPart, acquiredParts)} Declare where it is (a JSON pointer or a header) or set 'token.part'.`,
+    );
+  }
+  if (spec.token.alg !== undefined && spec.token.format !== 'jwt') {
+    report('/token/alg', "'token.alg' applies to JWTs only, but 'token.format' is 'opaque'. Remove 'alg' or set format: jwt.", true);
+  }
+
+  // Parts and response promises.
+  for (const { pointer, response } of responses) {
+    for (const [name, part] of Object.entries(response.parts ?? {})) {
+      const p = `${pointer}/parts/${escapePointer(name)}`;
+      if ((part.pointer === undefined) === (part.header === undefined)) {
+        report(p, `Part '${name}' must have exactly one of 'pointer' (into the body) or 'header'.`, true);
+      }
+      if (part.scheme !== undefined && part.header === undefined) {
+        report(`${p}/scheme`, `Part '${name}': 'scheme' applies to a value read from a header only.`, true);
+      }
+      if (part.kind === 'expires-at' && part.format === undefined) {
+        report(`${p}/kind`, `Part '${name}' is an expiry time: add 'format: iso8601' or 'format: unix'.`, true);
+      }
+      if (part.format !== undefined && part.kind !== 'expires-at') {
+        report(`${p}/format`, `Part '${name}': 'format' applies to 'kind: expires-at' only.`, true);
+      }
+    }
+    checkBodySchema(`${pointer}/schema`, response.schema, report);
+    checkHeaders(`${pointer}/headers`, response.headers, report);
+  }
+  for (const [condition, err] of Object.entries(spec.errors)) {
+    if (!err) continue;
+    checkBodySchema(`/errors/${condition}/schema`, err.schema, report);
+    checkHeaders(`/errors/${condition}/headers`, err.headers, report);
+  }
+
+  // Contradictions between sections.
+  const hasLifetime = spec.lifetime?.ttl !== undefined || spec.lifetime?.idle !== undefined || spec.tokens !== undefined;
+  if (spec.errors.expired && !hasLifetime) {
+    report('/errors/expired', "'errors.expired' is declared, but nothing expires: add 'lifetime.ttl', 'lifetime.idle' or 'tokens'.", true);
+  }
+  if (spec.refresh?.expired === 'allowed' && spec.lifetime?.ttl === undefined && spec.lifetime?.idle === undefined) {
+    report('/refresh/expired', "'refresh.expired: allowed' needs a lifetime ('lifetime.ttl' or 'lifetime.idle') for tokens to expire.");
+  }
+  if (spec.errors.refreshInvalid && !spec.refresh) {
+    report('/errors/refreshInvalid', "'errors.refreshInvalid' is declared, but there is no 'refresh' section.", true);
+  }
+  if (spec.errors.companionMissing && !(spec.present.companions ?? []).length) {
+    report('/errors/companionMissing', "'errors.companionMissing' is declared, but 'present.companions' is empty.", true);
+  }
+  if (spec.errors.mismatched && placeholders(spec.present.value ?? `{${tokenPart}}`).length < 2) {
+    report('/errors/mismatched', "'errors.mismatched' needs a presentation made of two or more parts, such as value: '{key}:{token}'.", true);
+  }
+  if (spec.tokens) {
+    const create = spec.tokens.create;
+    const used = [
+      create.request.path,
+      ...Object.values(create.request.query ?? {}),
+      ...jsonTemplates(create.request.body?.json).map((t) => t.template),
+      ...Object.values(create.request.body?.form ?? {}),
+    ].flatMap(placeholders);
+    if (!used.includes(create.expiry.var)) {
+      report('/tokens/create/expiry/var', `The expiry placeholder '{${create.expiry.var}}' is not used by 'tokens.create.request': put it where the expiration goes, such as body.json.expiresAt.`);
+    }
+    if (!Object.keys(create.response.parts ?? {}).includes(tokenPart)) {
+      report('/tokens/create/response', `'tokens.create.response.parts' must issue the token part '${tokenPart}'.`, true);
+    }
+  }
+
+  // Mock credentials: fake values for every credential, nothing else.
+  for (const name of credentialNames) {
+    if (!(name in spec.mock.credentials)) {
+      report('/mock/credentials', `'mock.credentials' has no fake value for the credential '${name}'; the mock needs one.`, true);
+    }
+  }
+  for (const name of Object.keys(spec.mock.credentials)) {
+    if (!credentialNames.includes(name)) {
+      report(`/mock/credentials/${escapePointer(name)}`, `'mock.credentials.${name}' is not a declared credential.${didYouMean(name, credentialNames)}`, true);
+    }
+  }
+  return problems;
+}
+
+let schemaAjv: Ajv | undefined;
+function checkBodySchema(pointer: string, schema: Record<string, unknown> | undefined, report: (p: string, m: string) => void): void {
+  if (!schema) return;
+  schemaAjv ??= addFormats(new Ajv({ strict: false, allErrors: true }));
+  try {
+    schemaAjv.compile(schema);
+  } catch (e) {
+    report(pointer, `This body schema is not a valid JSON Schema: ${(e as Error).message}.`);
+  }
+}
+
+function checkHeaders(
+  pointer: string,
+  headers: Record<string, { pattern: string; example: string }> | undefined,
+  report: (p: string, m: string) => void,
+): void {
+  for (const [name, h] of Object.entries(headers ?? {})) {
+    const p = `${pointer}/${escapePointer(name)}`;
+    let re: RegExp;
+    try {
+      re = new RegExp(h.pattern);
+    } catch (e) {
+      report(`${p}/pattern`, `Header '${name}': the pattern is not a valid regular expression (${(e as Error).message}).`);
+      continue;
+    }
+    if (!re.test(h.example)) report(`${p}/example`, `Header '${name}': the example does not match its pattern ${h.pattern}.`);
+  }
+}
