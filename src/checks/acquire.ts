@@ -1,0 +1,148 @@
+/**
+ * acquire.*: getting a credential. Valid credentials give the documented success; wrong, missing or
+ * malformed ones give the documented 4xx and never a token.
+ */
+import { errorFor } from '../contract/model.js';
+import { jsonTemplates, placeholders } from '../contract/template.js';
+import type { Check } from './check.js';
+import { CannotObserve, Unmet, type CheckContext } from './context.js';
+import { describeError, errorProblem, observed } from './expect.js';
+import { acquire, extractParts } from './flows.js';
+import { pass } from './run.js';
+
+/** Credential names the acquire request uses, with where each goes. */
+export function acquireInputs(ctx: Pick<CheckContext, 'contract'>): string[] {
+  const r = ctx.contract.acquire.request;
+  const templates = [
+    r.path,
+    ...Object.values(r.query ?? {}),
+    ...Object.values(r.headers ?? {}),
+    ...jsonTemplates(r.body?.json).map((t) => t.template),
+    ...Object.values(r.body?.form ?? {}),
+    ...(typeof r.auth === 'object' ? [r.auth.value] : []),
+  ];
+  const names = new Set(templates.flatMap(placeholders));
+  return [...names].filter((n) => n in ctx.contract.credentials);
+}
+
+/** Spends live-account allowance for deliberately failing logins, or skips. */
+export function spendBadAttempts(ctx: CheckContext, n: number): void {
+  const budget = ctx.target.badCredentialBudget;
+  if (budget && !budget.take(n)) {
+    throw new CannotObserve(
+      `the target's allowance of ${budget.total} bad-credential attempts for this run is spent (AUTHCONFORM_MAX_BAD_ATTEMPTS); it protects the account from lockout`,
+    );
+  }
+}
+
+/** A different value of the same shape. */
+export function wrongValue(value: string): string {
+  const flipped = value.slice(0, -1) + (value.endsWith('x') ? 'y' : 'x');
+  return `${flipped}-wrong`;
+}
+
+function noTokenIn(ctx: CheckContext, res: Parameters<typeof extractParts>[2], what: string): void {
+  const { parts } = extractParts(ctx, ctx.contract.acquire.response, res);
+  if (parts[ctx.contract.token.part] !== undefined && res.status >= 200 && res.status < 300) {
+    throw new Unmet(`${what} to issue no token`, `a token was issued: ${observed(res)}`);
+  }
+}
+
+export const acquireChecks: readonly Check[] = [
+  {
+    id: 'acquire.ok',
+    family: 'acquire',
+    level: 'MUST',
+    summary: 'valid credentials give the documented status, a body matching its schema and every declared part',
+    source: (c) => c.acquire.source,
+    applies: () => true,
+    async run(ctx) {
+      const { res, credential, problem } = await acquire(ctx, { purpose: 'acquire with valid credentials' });
+      const r = ctx.contract.acquire.response;
+      if (!credential) throw new Unmet(`${r.status} with a body matching acquire.response.schema and the parts ${Object.keys(r.parts ?? {}).join(', ')}`, `${problem}: ${observed(res)}`);
+      return pass(`${res.status} with ${Object.keys(credential.parts).join(', ')}`);
+    },
+  },
+  {
+    id: 'acquire.bad-credentials',
+    family: 'acquire',
+    level: 'MUST',
+    summary: 'a wrong secret credential is refused with the documented error and no token',
+    source: (c) => c.errors.badCredentials.source,
+    applies: (c) => acquireInputs({ contract: c }).some((n) => c.credentials[n]?.secret !== false),
+    async run(ctx) {
+      const secrets = acquireInputs(ctx).filter((n) => ctx.contract.credentials[n]?.secret !== false);
+      spendBadAttempts(ctx, secrets.length);
+      for (const name of secrets) {
+        const value = ctx.target.credentials[name] ?? '';
+        const wrong = wrongValue(value);
+        ctx.redactor.add(wrong, name);
+        const { res } = await acquire(ctx, { purpose: `acquire with a wrong ${name}`, vars: { [name]: wrong } });
+        const problem = errorProblem(ctx.contract, res, 'badCredentials');
+        if (problem) throw new Unmet(`a wrong ${name} to be refused with ${describeError(ctx.contract, 'badCredentials')}`, `${problem}: ${observed(res)}`);
+        noTokenIn(ctx, res, `a wrong ${name}`);
+      }
+      return pass(`each of ${secrets.join(', ')} refused when wrong with ${errorFor(ctx.contract, 'badCredentials').status}`);
+    },
+  },
+  {
+    id: 'acquire.missing-field',
+    family: 'acquire',
+    level: 'MUST',
+    summary: 'a request missing a credential is refused as malformed, with no token',
+    source: (c) => c.errors.malformed.source,
+    applies: (c) => acquireInputs({ contract: c }).length > 0,
+    async run(ctx) {
+      const names = acquireInputs(ctx);
+      spendBadAttempts(ctx, names.length);
+      for (const name of names) {
+        const { res } = await acquire(ctx, { purpose: `acquire without ${name}`, vars: { [name]: undefined } });
+        const problem = errorProblem(ctx.contract, res, 'malformed');
+        if (problem) throw new Unmet(`a request without ${name} to be refused with ${describeError(ctx.contract, 'malformed')}`, `${problem}: ${observed(res)}`);
+        noTokenIn(ctx, res, `a request without ${name}`);
+      }
+      return pass(`each of ${names.join(', ')} required`);
+    },
+  },
+  {
+    id: 'acquire.malformed-body',
+    family: 'acquire',
+    level: 'MUST',
+    summary: 'a body that is not the documented shape is refused as malformed, never with a 5xx',
+    source: (c) => c.errors.malformed.source,
+    applies: (c) => c.acquire.request.body !== undefined,
+    async run(ctx) {
+      const req = ctx.contract.acquire.request;
+      const isJson = req.body?.json !== undefined;
+      const bodies: { label: string; body: string }[] = isJson
+        ? [
+            { label: 'truncated JSON', body: '{"a":' },
+            { label: 'a JSON array', body: '[]' },
+            { label: 'a JSON number', body: '42' },
+            { label: 'an empty body', body: '' },
+            { label: 'fields of the wrong type', body: JSON.stringify(wrongTypes(req.body?.json)) },
+          ]
+        : [
+            { label: 'an empty body', body: '' },
+            { label: 'garbage', body: '%%%&&&===' },
+          ];
+      for (const { label, body } of bodies) {
+        const { res } = await acquire(ctx, { purpose: `acquire with ${label}`, rawBody: body });
+        if (res.status >= 500) throw new Unmet(`${label} to be refused with a 4xx, never a 5xx`, observed(res));
+        const problem = errorProblem(ctx.contract, res, 'malformed');
+        if (problem) throw new Unmet(`${label} to be refused with ${describeError(ctx.contract, 'malformed')}`, `${problem}: ${observed(res)}`);
+      }
+      return pass(`${bodies.length} malformed bodies refused with ${errorFor(ctx.contract, 'malformed').status}`);
+    },
+  },
+];
+
+/** The JSON template with every string replaced by a number. */
+function wrongTypes(template: unknown): unknown {
+  if (typeof template === 'string') return 12345;
+  if (Array.isArray(template)) return template.map(wrongTypes);
+  if (template !== null && typeof template === 'object') {
+    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, wrongTypes(v)]));
+  }
+  return template;
+}

@@ -1,0 +1,40 @@
+/**
+ * The check catalog: every check, keyed by its stable id. A registry that refuses duplicate ids, so
+ * two checks can never answer to one name in a report.
+ */
+import type { Contract } from '../contract/model.js';
+import { acquireChecks } from './acquire.js';
+import type { Check } from './check.js';
+import { expiryChecks } from './expiry.js';
+import { jwtChecks } from './jwt.js';
+import { presentChecks } from './present.js';
+import { refreshChecks } from './refresh.js';
+import { revokeChecks } from './revoke.js';
+import { robustChecks } from './robust.js';
+import { tokensChecks } from './tokens.js';
+
+function registry(groups: readonly (readonly Check[])[]): ReadonlyMap<string, Check> {
+  const out = new Map<string, Check>();
+  for (const check of groups.flat()) {
+    if (out.has(check.id)) throw new Error(`two checks share the id ${check.id}`);
+    if (!check.id.startsWith(`${check.family}.`)) throw new Error(`check ${check.id} is not named after its family ${check.family}`);
+    out.set(check.id, check);
+  }
+  return out;
+}
+
+export const CATALOG: ReadonlyMap<string, Check> = registry([
+  acquireChecks,
+  presentChecks,
+  jwtChecks,
+  expiryChecks,
+  refreshChecks,
+  revokeChecks,
+  tokensChecks,
+  robustChecks,
+]);
+
+/** The checks a contract states, in catalog order. */
+export function checksFor(contract: Contract): Check[] {
+  return [...CATALOG.values()].filter((c) => c.applies(contract));
+}

@@ -1,0 +1,269 @@
+/**
+ * The client side of a contract: building requests from templates, presenting a credential (and
+ * deliberately wrong variants of it), and the contract's operations — acquire, probe, refresh, logout,
+ * private tokens. Checks compose these; every value a request carries that could be secret joins the
+ * run's redactor before the exchange can be shown.
+ */
+import type { RequestSpec, ResponseSpec } from '../contract/schema.js';
+import { getPointer, render, renderJson, type Vars } from '../contract/template.js';
+import type { HttpRequest, HttpResponse } from '../http/client.js';
+import { Unmet, type CheckContext } from './context.js';
+import { describeError, errorProblem, observed, successProblem } from './expect.js';
+import type { ErrorCondition } from '../contract/model.js';
+
+/** An issued credential: the parts a response handed out. */
+export interface Credential {
+  readonly parts: Readonly<Record<string, string>>;
+}
+
+/** How to present a credential, when a check wants it wrong on purpose. */
+export interface PresentVariant {
+  /** Send no credential header at all. */
+  readonly omit?: boolean;
+  /** Replace the scheme word ('' for none). */
+  readonly scheme?: string;
+  /** Replace the credential value (before the scheme and any base64). */
+  readonly value?: string;
+  /** Replace parts used in the presentation. */
+  readonly parts?: Readonly<Record<string, string>>;
+  /** Leave one companion out of every placement. */
+  readonly omitCompanion?: string;
+  /** Put companions elsewhere than their first placement. */
+  readonly placement?: Readonly<Record<string, 'header' | 'query'>>;
+}
+
+export interface SendOptions {
+  readonly purpose: string;
+  readonly credential?: Credential;
+  readonly variant?: PresentVariant;
+  /** Overrides of template values; an explicit undefined drops what uses it. */
+  readonly vars?: Vars;
+  /** Send this raw body instead of the rendered one (with the spec's content type unless headers say). */
+  readonly rawBody?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Override the method (robustness probes). */
+  readonly method?: string;
+}
+
+/** Template values: target credentials, harness values, the credential's parts, then overrides. */
+export function varsFor(ctx: CheckContext, credential?: Credential, extra?: Vars): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...ctx.target.credentials, run: ctx.run, ...(credential?.parts ?? {}) };
+  if (extra) for (const [k, v] of Object.entries(extra)) out[k] = v;
+  return out;
+}
+
+const SCHEME_WORD = { Bearer: 'Bearer', Basic: 'Basic', none: '' } as const;
+
+/** Headers and query parameters that present a credential. */
+export function presentation(
+  ctx: CheckContext,
+  credential: Credential,
+  variant: PresentVariant = {},
+): { headers: Record<string, string>; query: Record<string, string> } {
+  const present = ctx.contract.present;
+  const vars = varsFor(ctx, { parts: { ...credential.parts, ...(variant.parts ?? {}) } });
+  const headers: Record<string, string> = {};
+  const query: Record<string, string> = {};
+  if (!variant.omit) {
+    const value = variant.value ?? render(present.value, vars) ?? '';
+    ctx.redactor.add(value, 'presented');
+    const encoded = present.scheme === 'Basic' && variant.scheme === undefined ? Buffer.from(value).toString('base64') : value;
+    if (present.scheme === 'Basic') ctx.redactor.add(Buffer.from(value).toString('base64'), 'presented');
+    const word = variant.scheme ?? SCHEME_WORD[present.scheme];
+    headers[present.header] = word ? `${word} ${encoded}` : encoded;
+  }
+  for (const c of present.companions) {
+    if (variant.omitCompanion === c.name) continue;
+    const value = render(c.value, vars);
+    if (value === undefined) continue;
+    const where = variant.placement?.[c.name] ?? c.in[0] ?? 'header';
+    if (where === 'query') query[c.name] = value;
+    else headers[c.name] = value;
+  }
+  return { headers, query };
+}
+
+/** Builds the HTTP request for a request spec. */
+export function buildRequest(ctx: CheckContext, spec: RequestSpec, opts: SendOptions, presentToken: boolean): HttpRequest {
+  const vars = varsFor(ctx, opts.credential, opts.vars);
+  const encoded: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(vars)) encoded[k] = v === undefined ? undefined : encodeURIComponent(v);
+  const path = render(spec.path, encoded) ?? spec.path;
+  const url = new URL(ctx.target.baseUrl + path);
+  for (const [k, t] of Object.entries(spec.query ?? {})) {
+    const v = render(t, vars);
+    if (v !== undefined) url.searchParams.set(k, v);
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, t] of Object.entries(spec.headers ?? {})) {
+    const v = render(t, vars);
+    if (v !== undefined) headers[k] = v;
+  }
+  let body: string | undefined;
+  if (spec.body?.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(renderJson(spec.body.json, vars));
+  } else if (spec.body?.form !== undefined) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    const form = new URLSearchParams();
+    for (const [k, t] of Object.entries(spec.body.form)) {
+      const v = render(t, vars);
+      if (v !== undefined) form.set(k, v);
+    }
+    body = form.toString();
+  }
+  if (opts.rawBody !== undefined) body = opts.rawBody;
+  if (presentToken) {
+    if (!opts.credential) throw new TypeError('a credential is needed to present a token');
+    const p = presentation(ctx, opts.credential, opts.variant);
+    Object.assign(headers, p.headers);
+    for (const [k, v] of Object.entries(p.query)) url.searchParams.set(k, v);
+  } else if (typeof spec.auth === 'object') {
+    const value = render(spec.auth.value, vars) ?? '';
+    const encodedValue = spec.auth.scheme === 'Basic' ? Buffer.from(value).toString('base64') : value;
+    const word = SCHEME_WORD[spec.auth.scheme];
+    headers[spec.auth.header] = word ? `${word} ${encodedValue}` : encodedValue;
+  }
+  Object.assign(headers, opts.headers ?? {});
+  return { method: opts.method ?? spec.method, url: url.toString(), headers, ...(body !== undefined ? { body } : {}), purpose: opts.purpose };
+}
+
+/** Sends a request spec; the token is presented when the spec says `auth: token`. */
+export function send(ctx: CheckContext, spec: RequestSpec, opts: SendOptions): Promise<HttpResponse> {
+  return ctx.http.send(buildRequest(ctx, spec, opts, spec.auth === 'token'));
+}
+
+/** Reads the parts a response declares; missing lists what could not be found. */
+export function extractParts(
+  ctx: CheckContext,
+  spec: ResponseSpec,
+  res: HttpResponse,
+): { parts: Record<string, string>; missing: string[] } {
+  const parts: Record<string, string> = {};
+  const missing: string[] = [];
+  const body = res.json();
+  for (const [name, part] of Object.entries(spec.parts ?? {})) {
+    let value: unknown;
+    if (part.pointer !== undefined) value = getPointer(body, part.pointer);
+    else if (part.header !== undefined) {
+      const raw = res.headers[part.header.toLowerCase()];
+      value = raw === undefined ? undefined : stripScheme(raw, part.scheme);
+    }
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number') {
+      parts[name] = String(value);
+      if ((part.kind ?? 'secret') === 'secret') ctx.redactor.add(String(value), name);
+    } else missing.push(name);
+  }
+  return { parts, missing };
+}
+
+export function stripScheme(raw: string, scheme: 'Bearer' | 'Basic' | 'none' | undefined): string {
+  if (!scheme || scheme === 'none') return raw.trim();
+  const m = new RegExp(`^${scheme}\\s+(.+)$`, 'i').exec(raw.trim());
+  return m?.[1] ?? '';
+}
+
+/** Runs an exchange that issues a credential; returns the credential or what was wrong. */
+async function issue(
+  ctx: CheckContext,
+  spec: { request: RequestSpec; response: ResponseSpec },
+  opts: SendOptions,
+): Promise<{ res: HttpResponse; credential?: Credential; problem?: string }> {
+  const res = await send(ctx, spec.request, opts);
+  const problem = successProblem(res, spec.response);
+  const { parts, missing } = extractParts(ctx, spec.response, res);
+  if (problem) return { res, problem };
+  if (missing.length) return { res, problem: `the response lacks ${missing.join(', ')}` };
+  return { res, credential: { parts } };
+}
+
+export function acquire(ctx: CheckContext, opts: Partial<SendOptions> = {}) {
+  return issue(ctx, ctx.contract.acquire, { purpose: 'acquire a credential', ...opts });
+}
+
+/** Acquires a credential or fails the check: everything else builds on it. */
+export async function mustAcquire(ctx: CheckContext, purpose = 'acquire a credential'): Promise<Credential> {
+  const { res, credential, problem } = await acquire(ctx, { purpose });
+  if (!credential) {
+    throw new Unmet(
+      `valid credentials to give ${ctx.contract.acquire.response.status} and a credential (acquire)`,
+      `${problem ?? 'no credential'}: ${observed(res)}`,
+    );
+  }
+  return credential;
+}
+
+export function probe(ctx: CheckContext, credential: Credential, variant?: PresentVariant, purpose = 'probe with the credential') {
+  return ctx.http.send(
+    buildRequest(ctx, ctx.contract.probe.request, { purpose, credential, ...(variant ? { variant } : {}) }, true),
+  );
+}
+
+/** The probe succeeds with this credential, or the check fails with `expectation`. */
+export async function mustWork(ctx: CheckContext, credential: Credential, expectation: string, purpose?: string): Promise<HttpResponse> {
+  const res = await probe(ctx, credential, undefined, purpose ?? expectation);
+  const problem = successProblem(res, ctx.contract.probe.response);
+  if (problem) throw new Unmet(`${expectation}: the probe answers ${ctx.contract.probe.response.status}`, `${problem}: ${observed(res)}`);
+  return res;
+}
+
+/** Positive control: the unaltered credential works right now, so a refusal that follows means something. */
+export function control(ctx: CheckContext, credential: Credential): Promise<HttpResponse> {
+  return mustWork(ctx, credential, 'the unaltered credential to work before it is altered (positive control)', 'positive control');
+}
+
+/** The response is the contract's error for `condition`, or the check fails. */
+export function mustRefuse(ctx: CheckContext, res: HttpResponse, condition: ErrorCondition, what: string): void {
+  const problem = errorProblem(ctx.contract, res, condition);
+  if (problem) throw new Unmet(`${what} to be refused with ${describeError(ctx.contract, condition)}`, `${problem}: ${observed(res)}`);
+}
+
+export function refresh(ctx: CheckContext, credential: Credential, opts: Partial<SendOptions> = {}) {
+  const spec = ctx.contract.refresh;
+  if (!spec) throw new TypeError('the contract has no refresh');
+  return issue(ctx, spec, { purpose: 'refresh the credential', credential, ...opts });
+}
+
+export async function logout(ctx: CheckContext, credential: Credential, purpose = 'log out'): Promise<HttpResponse> {
+  const spec = ctx.contract.logout;
+  if (!spec) throw new TypeError('the contract has no logout');
+  const res = await send(ctx, spec.request, { purpose, credential });
+  const problem = successProblem(res, spec.response);
+  if (problem) throw new Unmet(`logout to answer ${spec.response.status}`, `${problem}: ${observed(res)}`);
+  return res;
+}
+
+/** Formats an epoch-seconds time as a private token's expiry value. */
+export function formatExpiry(epochSeconds: number, format: 'iso8601' | 'unix'): string {
+  return format === 'unix' ? String(epochSeconds) : new Date(epochSeconds * 1000).toISOString();
+}
+
+/** Reads an expiry value back to epoch seconds; undefined when unreadable. */
+export function parseExpiry(value: string, format: 'iso8601' | 'unix'): number | undefined {
+  if (format === 'unix') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t / 1000;
+}
+
+/** Creates a private token expiring at `expiresAt` (epoch s), or with no expiry when undefined. */
+export function createToken(ctx: CheckContext, login: Credential, expiresAt: number | undefined, purpose = 'create a private token') {
+  const spec = ctx.contract.tokens;
+  if (!spec) throw new TypeError('the contract has no tokens');
+  const { var: name, format } = spec.create.expiry;
+  return issue(ctx, spec.create, {
+    purpose,
+    credential: login,
+    vars: { [name]: expiresAt === undefined ? undefined : formatExpiry(expiresAt, format) },
+  });
+}
+
+export async function mustCreateToken(ctx: CheckContext, login: Credential, expiresAt: number): Promise<Credential> {
+  const { res, credential, problem } = await createToken(ctx, login, expiresAt);
+  if (!credential) {
+    throw new Unmet(`creating a private token to answer ${ctx.contract.tokens?.create.response.status} with a token`, `${problem ?? 'no token'}: ${observed(res)}`);
+  }
+  return credential;
+}

@@ -1,0 +1,68 @@
+/**
+ * Running one check against a target: builds its context, runs it, and turns whatever happens into a
+ * verdict with redacted evidence. A check never throws past this point: a broken rule is a failed
+ * verdict, an unobservable one a skip, and a harness error a failed verdict that says so.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Contract } from '../contract/model.js';
+import { HttpClient, Recorder } from '../http/client.js';
+import type { Redactor } from '../http/redact.js';
+import type { Check, Verdict } from './check.js';
+import { CannotObserve, Unmet, type CheckContext, type Target } from './context.js';
+import { serverTime } from './time.js';
+
+/** A run: one contract against one target, sharing secrets and a run id across checks. */
+export interface RunScope {
+  readonly contract: Contract;
+  readonly target: Target;
+  readonly redactor: Redactor;
+  readonly run: string;
+}
+
+export function newRunId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** Variable-name form of a contract id: `basic-key-token` → `BASIC_KEY_TOKEN`. */
+export function envLabel(id: string): string {
+  return id.toUpperCase().replace(/-/g, '_');
+}
+
+export interface CheckRun {
+  readonly verdict: Verdict;
+  /** Seconds slept for real while the check ran. */
+  readonly slept: number;
+}
+
+export async function runCheck(check: Check, scope: RunScope): Promise<CheckRun> {
+  const recorder = new Recorder(scope.redactor);
+  const http = new HttpClient(recorder, { timeoutMs: scope.target.timeoutMs });
+  const time = serverTime(scope.target, http, envLabel(scope.contract.id));
+  for (const [name, value] of Object.entries(scope.target.credentials)) {
+    if (scope.contract.credentials[name]?.secret !== false) scope.redactor.add(value, name);
+  }
+  const ctx: CheckContext = { contract: scope.contract, target: scope.target, http, redactor: scope.redactor, time, run: scope.run };
+  let verdict: Verdict;
+  try {
+    verdict = await check.run(ctx);
+  } catch (e) {
+    if (e instanceof Unmet) verdict = { status: 'fail', expected: e.expected, actual: e.actual, exchanges: [] };
+    else if (e instanceof CannotObserve) verdict = { status: 'skip', reason: e.message, exchanges: [] };
+    else verdict = { status: 'fail', expected: 'the check to run to completion', actual: `harness error: ${(e as Error).message}`, exchanges: [] };
+  }
+  // Evidence is attached here, after the check, so every secret learnt during it is redacted.
+  const exchanges = recorder.exchanges();
+  const r = scope.redactor;
+  const redacted: Verdict =
+    verdict.status === 'fail'
+      ? { ...verdict, expected: r.text(verdict.expected), actual: r.text(verdict.actual), exchanges }
+      : verdict.status === 'skip'
+        ? { ...verdict, reason: r.text(verdict.reason), exchanges }
+        : { ...verdict, ...(verdict.detail !== undefined ? { detail: r.text(verdict.detail) } : {}), exchanges };
+  return { verdict: redacted, slept: time.slept() };
+}
+
+/** Verdict helpers for checks: evidence is filled in by runCheck. */
+export const pass = (detail?: string): Verdict => ({ status: 'pass', exchanges: [], ...(detail !== undefined ? { detail } : {}) });
+export const fail = (expected: string, actual: string): Verdict => ({ status: 'fail', expected, actual, exchanges: [] });
+export const skip = (reason: string): Verdict => ({ status: 'skip', reason, exchanges: [] });

@@ -1,0 +1,113 @@
+/**
+ * The one module that reads the environment. Everything a run can be told from outside — which
+ * server to judge, its credentials, its lifetimes, whether it has a test clock, how long the harness
+ * may wait — is read here, once, into typed settings. A `.env` file in the working directory is read
+ * too, without overriding variables already set.
+ */
+import { existsSync } from 'node:fs';
+import type { Contract } from '../contract/model.js';
+import { envLabel } from '../checks/run.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface RunSettings {
+  /** Folder of spec files (AUTHCONFORM_SPECS, default "specs"). */
+  readonly specsDir: string;
+  /** Seconds the harness may really wait for time to pass on a target without a clock (AUTHCONFORM_MAX_WAIT, default 0). */
+  readonly maxWait: number;
+  /** Deadline of one HTTP exchange in ms (AUTHCONFORM_TIMEOUT_MS, default 10000). */
+  readonly timeoutMs: number;
+  /** Bad-credential attempts allowed per live target and run (AUTHCONFORM_MAX_BAD_ATTEMPTS, default 10). */
+  readonly maxBadAttempts: number;
+}
+
+export interface LiveSettings {
+  readonly baseUrl: string;
+  readonly credentials: Record<string, string>;
+  /** Credentials the spec names whose variables are not set. */
+  readonly missing: string[];
+  readonly ttl?: number;
+  readonly idle?: number;
+  readonly clock: boolean;
+}
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+let dotenvLoaded = false;
+/** process.env, with `.env` merged in once (existing variables win). */
+export function processEnv(): Env {
+  if (!dotenvLoaded) {
+    dotenvLoaded = true;
+    if (existsSync('.env')) process.loadEnvFile('.env');
+  }
+  return process.env;
+}
+
+function number(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new SettingsError(`${name} must be a number ≥ ${min}, but it is '${raw}'.`);
+  return n;
+}
+
+export function runSettings(env: Env = processEnv()): RunSettings {
+  return {
+    specsDir: env.AUTHCONFORM_SPECS || 'specs',
+    maxWait: number(env, 'AUTHCONFORM_MAX_WAIT', 0),
+    timeoutMs: number(env, 'AUTHCONFORM_TIMEOUT_MS', 10_000, 1),
+    maxBadAttempts: number(env, 'AUTHCONFORM_MAX_BAD_ATTEMPTS', 10),
+  };
+}
+
+/** `basic-key-token` → `AUTHCONFORM_BASIC_KEY_TOKEN` */
+export function envPrefix(id: string): string {
+  return `AUTHCONFORM_${envLabel(id)}`;
+}
+
+/** The live target a contract is pointed at, or undefined to use the embedded mock. */
+export function liveSettings(contract: Contract, env: Env = processEnv()): LiveSettings | undefined {
+  const prefix = envPrefix(contract.id);
+  const baseUrl = env[`${prefix}_BASE_URL`];
+  if (!baseUrl) return undefined;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new SettingsError(`${prefix}_BASE_URL must be an absolute http(s) URL, but it is '${baseUrl}'.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SettingsError(`${prefix}_BASE_URL must be an http or https URL, but it is '${baseUrl}'.`);
+  }
+  const credentials: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const [name, c] of Object.entries(contract.credentials)) {
+    const v = env[c.env];
+    if (v === undefined || v === '') missing.push(`${name} (${c.env})`);
+    else credentials[name] = v;
+  }
+  const ttl = env[`${prefix}_TTL`] ? number(env, `${prefix}_TTL`, 0, 1) : undefined;
+  const idle = env[`${prefix}_IDLE`] ? number(env, `${prefix}_IDLE`, 0, 1) : undefined;
+  const clockFlag = env[`${prefix}_CLOCK`];
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    credentials,
+    missing,
+    ...(ttl !== undefined ? { ttl } : {}),
+    ...(idle !== undefined ? { idle } : {}),
+    clock: clockFlag === '1' || clockFlag === 'true',
+  };
+}
+
+/** Lifetime overrides for the embedded mock (so the mock and the checks agree on them). */
+export function mockOverrides(contract: Contract, env: Env = processEnv()): { ttl?: number; idle?: number } {
+  const prefix = envPrefix(contract.id);
+  const ttl = env[`${prefix}_TTL`] ? number(env, `${prefix}_TTL`, 0, 1) : undefined;
+  const idle = env[`${prefix}_IDLE`] ? number(env, `${prefix}_IDLE`, 0, 1) : undefined;
+  return { ...(ttl !== undefined ? { ttl } : {}), ...(idle !== undefined ? { idle } : {}) };
+}

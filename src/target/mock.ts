@@ -1,0 +1,18 @@
+/**
+ * The target description of an embedded mock: its fake credentials and its test clock.
+ */
+import type { Contract } from '../contract/model.js';
+import type { Target } from '../checks/context.js';
+
+export function mockTarget(contract: Contract, baseUrl: string, overrides: { ttl?: number; idle?: number; timeoutMs?: number } = {}): Target {
+  return {
+    kind: 'mock',
+    baseUrl,
+    credentials: contract.mock.credentials,
+    clock: true,
+    maxWait: 0,
+    timeoutMs: overrides.timeoutMs ?? 10_000,
+    ...(overrides.ttl !== undefined ? { ttl: overrides.ttl } : {}),
+    ...(overrides.idle !== undefined ? { idle: overrides.idle } : {}),
+  };
+}
