@@ -8,7 +8,6 @@ import addFormatsModule from 'ajv-formats';
 import type { Contract, ErrorCondition } from '../contract/model.js';
 import { errorFor } from '../contract/model.js';
 import type { ResponseSpec } from '../contract/schema.js';
-import { describeExchange } from '../http/exchange.js';
 import type { HttpResponse } from '../http/client.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
@@ -53,9 +52,9 @@ function bodyOf(res: HttpResponse): { value?: unknown; problem?: string } {
   return { value };
 }
 
-/** Compact rendering of what came back, for a verdict's `actual`. */
+/** Compact rendering of what came back, for a verdict's `actual` (redacted before it is clipped). */
 export function observed(res: HttpResponse): string {
-  return describeExchange(res.exchange);
+  return res.describe();
 }
 
 /** Undefined when the response is the promised success. */

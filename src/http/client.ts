@@ -4,7 +4,7 @@
  * exchange with the reason, never an exception that escapes a check.
  */
 import { Agent, request, type Dispatcher } from 'undici';
-import type { Exchange } from './exchange.js';
+import { describeExchange, type Exchange } from './exchange.js';
 import type { Redactor } from './redact.js';
 
 export interface HttpRequest {
@@ -29,6 +29,11 @@ export interface HttpResponse {
   readonly exchange: Exchange;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json(): unknown;
+  /**
+   * One line for a verdict: the exchange redacted with every secret known now, then clipped
+   * (clipping first could cut a secret and leave a part of it the redactor no longer recognises).
+   */
+  describe(maxBody?: number): string;
 }
 
 export interface ClientOptions {
@@ -165,6 +170,7 @@ export class HttpClient {
       ...(error !== undefined ? { error } : {}),
       exchange,
       json: () => parseJson(text),
+      describe: (maxBody?: number) => describeExchange(this.#recorder.redact(exchange), maxBody),
     };
   }
 }
