@@ -31,7 +31,7 @@ import {
   type Credential,
   type SendOptions,
 } from './flows.js';
-import { garble } from './garbage.js';
+import { sameShape } from './alter.js';
 import { pass } from './run.js';
 
 /** Seconds the clock moves before the probe whose rolling token must outlive the presented one. */
@@ -220,7 +220,7 @@ export const refreshChecks: readonly Check[] = [
       const credential = await mustAcquire(ctx);
       await control(ctx, credential);
       const presented = render(ctx.contract.present.value, varsFor(ctx, credential)) ?? '';
-      const res = await probe(ctx, credential, { value: garble(presented) }, 'probe with a garbage token');
+      const res = await probe(ctx, credential, { value: sameShape(presented) }, 'probe with a garbage token');
       if (successProblem(res, ctx.contract.probe.response) === undefined || (res.status >= 200 && res.status < 300)) {
         throw new Unmet(`a garbage token to be refused with ${describeError(ctx.contract, 'invalid')}`, observed(res));
       }
@@ -296,13 +296,13 @@ function refreshCredentialName(contract: Contract): string {
 function garbageRefresh(ctx: CheckContext, credential: Credential): { opts: Partial<SendOptions>; what: string } {
   const finder = refreshFinder(ctx.contract);
   if (finder !== undefined) {
-    const garbage = garble(credential.parts[finder] ?? 'refresh-credential');
+    const garbage = sameShape(credential.parts[finder] ?? 'refresh-credential');
     ctx.redactor.add(garbage, `garbage ${finder}`);
     return { opts: { purpose: `refresh with a garbage ${finder}`, vars: { [finder]: garbage } }, what: `a garbage ${finder}` };
   }
   if (ctx.contract.refresh?.request.auth === 'token') {
     const presented = render(ctx.contract.present.value, varsFor(ctx, credential)) ?? '';
-    return { opts: { purpose: 'refresh presenting a garbage token', variant: { value: garble(presented) } }, what: 'a garbage token presented' };
+    return { opts: { purpose: 'refresh presenting a garbage token', variant: { value: sameShape(presented) } }, what: 'a garbage token presented' };
   }
   throw new CannotObserve('the refresh request carries neither an issued secret part nor the token (auth: token), so there is no refresh credential to garble');
 }

@@ -1,0 +1,102 @@
+/**
+ * Forged JWTs for the jwt.* checks, made with `jose` from a token the server really issued: unsigned
+ * variants (RFC 8725 §2.1), a flipped signature byte, a signature by another key of the same
+ * algorithm, and a changed payload under the old signature. Each keeps the issued token's claims
+ * (unless changing them is the point), so a server that skips verification would accept it as the
+ * live session it names.
+ */
+import {
+  base64url,
+  decodeJwt,
+  decodeProtectedHeader,
+  generateKeyPair,
+  generateSecret,
+  SignJWT,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+} from 'jose';
+
+export interface Forgery {
+  /** What was forged, as a phrase: "alg \"None\" with an empty signature". */
+  readonly label: string;
+  readonly token: string;
+}
+
+export interface DecodedJwt {
+  readonly header: ProtectedHeaderParameters;
+  readonly payload: JWTPayload;
+  /** The three compact segments as issued. */
+  readonly segments: readonly [string, string, string];
+}
+
+/** Decodes a compact JWS without verifying it; a sentence saying why when it is not a JWT. */
+export function decodeToken(token: string): DecodedJwt | { problem: string } {
+  const segs = token.split('.');
+  if (segs.length !== 3) return { problem: `it has ${segs.length} dot-separated part${segs.length === 1 ? '' : 's'} instead of 3` };
+  let header: ProtectedHeaderParameters;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch (e) {
+    return { problem: `its header does not decode: ${(e as Error).message}` };
+  }
+  let payload: JWTPayload;
+  try {
+    payload = decodeJwt(token);
+  } catch (e) {
+    return { problem: `its payload does not decode: ${(e as Error).message}` };
+  }
+  return { header, payload, segments: segs as [string, string, string] };
+}
+
+function encodeJson(value: unknown): string {
+  return base64url.encode(JSON.stringify(value));
+}
+
+/** Unsigned tokens naming the same session: alg none in three spellings, and stripped signatures. */
+export function unsignedForgeries(jwt: DecodedJwt): Forgery[] {
+  const [h, p] = jwt.segments;
+  const out: Forgery[] = (['none', 'None', 'NONE'] as const).map((alg) => ({
+    label: `alg "${alg}" with an empty signature`,
+    token: `${encodeJson({ ...jwt.header, alg })}.${p}.`,
+  }));
+  out.push({ label: 'alg "none" with the signature part stripped (header.payload)', token: `${encodeJson({ ...jwt.header, alg: 'none' })}.${p}` });
+  out.push({ label: `the issued header (alg ${String(jwt.header.alg)}) with an empty signature`, token: `${h}.${p}.` });
+  out.push({ label: `the issued header (alg ${String(jwt.header.alg)}) with the signature part stripped`, token: `${h}.${p}` });
+  return out;
+}
+
+/** The issued token with one byte of its signature inverted; undefined when it has no signature. */
+export function flippedSignature(jwt: DecodedJwt): Forgery | undefined {
+  const [h, p, s] = jwt.segments;
+  const sig = base64url.decode(s);
+  if (sig.length === 0) return undefined;
+  const i = Math.floor(sig.length / 2);
+  sig[i] = (sig[i] ?? 0) ^ 0xff;
+  return { label: `a signature with byte ${i} inverted`, token: `${h}.${p}.${base64url.encode(sig)}` };
+}
+
+/** The same header and claims signed with a freshly generated key of the same algorithm; undefined when jose cannot make one. */
+export async function resigned(jwt: DecodedJwt): Promise<Forgery | undefined> {
+  const alg = jwt.header.alg;
+  if (typeof alg !== 'string' || alg.toLowerCase() === 'none') return undefined;
+  try {
+    const key = /^HS\d+$/.test(alg) ? await generateSecret(alg) : (await generateKeyPair(alg)).privateKey;
+    const token = await new SignJWT(jwt.payload).setProtectedHeader({ ...jwt.header, alg }).sign(key);
+    return { label: `the same header and claims signed with another ${alg} key`, token };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The issued header and signature over a changed payload: a later exp, another sub (or an added claim). */
+export function changedPayloads(jwt: DecodedJwt): Forgery[] {
+  const [h, , s] = jwt.segments;
+  const out: Forgery[] = [];
+  const add = (label: string, payload: JWTPayload): void => {
+    out.push({ label: `${label}, with the issued signature`, token: `${h}.${encodeJson(payload)}.${s}` });
+  };
+  if (typeof jwt.payload.exp === 'number') add('exp moved one day later', { ...jwt.payload, exp: jwt.payload.exp + 86_400 });
+  if (typeof jwt.payload.sub === 'string') add('sub changed', { ...jwt.payload, sub: `${jwt.payload.sub}x` });
+  if (out.length === 0) add('a claim added', { ...jwt.payload, authconform: 'changed' });
+  return out;
+}

@@ -1,0 +1,207 @@
+/**
+ * present.*: where the credential goes on a request. The issued credential works where the contract
+ * puts it (and in every documented alternate placement of a companion); a missing, random, tampered
+ * or wrongly-schemed credential, a missing companion and parts of two different sessions are each
+ * refused with the documented error. Every refusal is preceded by a positive control, so a server
+ * that refuses everything fails rather than passes.
+ */
+import { errorFor } from '../contract/model.js';
+import { render } from '../contract/template.js';
+import type { Contract } from '../contract/model.js';
+import { presentedSecretParts, sameShape, tamper, tokenOf, withToken } from './alter.js';
+import type { Check } from './check.js';
+import { CannotObserve, Unmet, type CheckContext } from './context.js';
+import { observed, successProblem } from './expect.js';
+import { control, mustAcquire, mustRefuse, mustWork, probe, varsFor, type Credential, type PresentVariant } from './flows.js';
+import { pass } from './run.js';
+
+export const presentChecks: readonly Check[] = [
+  {
+    id: 'present.ok',
+    family: 'present',
+    level: 'MUST',
+    summary: 'the issued credential, presented as the contract says, works on the probe',
+    source: (c) => c.present.source,
+    applies: () => true,
+    async run(ctx) {
+      const credential = await mustAcquire(ctx);
+      const res = await mustWork(ctx, credential, `the issued credential presented as ${presentedAs(ctx.contract)} to work`, 'probe with the issued credential');
+      return pass(`${res.status} with the credential presented as ${presentedAs(ctx.contract)}`);
+    },
+  },
+  {
+    id: 'present.missing',
+    family: 'present',
+    level: 'MUST',
+    summary: 'a request without the credential is refused with the documented error',
+    source: (c) => c.errors.missing.source,
+    applies: () => true,
+    async run(ctx) {
+      const credential = await mustAcquire(ctx);
+      await control(ctx, credential);
+      const header = ctx.contract.present.header;
+      const res = await probe(ctx, credential, { omit: true }, `probe without the ${header} header`);
+      mustRefuse(ctx, res, 'missing', `a request without the ${header} header`);
+      return pass(`refused with ${res.status}`);
+    },
+  },
+  {
+    id: 'present.garbage',
+    family: 'present',
+    level: 'MUST',
+    summary: 'a random credential of the right shape is refused with the documented error',
+    source: (c) => c.errors.invalid.source,
+    applies: () => true,
+    async run(ctx) {
+      const credential = await mustAcquire(ctx);
+      await control(ctx, credential);
+      const garbage = sameShape(presentedValue(ctx, credential));
+      const res = await probe(ctx, credential, { value: garbage }, 'probe with a random credential of the same shape');
+      mustRefuse(ctx, res, 'invalid', 'a random credential of the same shape as the issued one');
+      return pass(`refused with ${res.status}`);
+    },
+  },
+  {
+    id: 'present.tampered',
+    family: 'present',
+    level: 'MUST',
+    summary: 'the token with one character changed is refused with the documented error',
+    source: (c) => errorFor(c, 'tampered').source,
+    applies: () => true,
+    async run(ctx) {
+      const credential = await mustAcquire(ctx);
+      await control(ctx, credential);
+      const jwt = ctx.contract.token.format === 'jwt';
+      const tampered = tamper(tokenOf(ctx, credential), jwt);
+      const where = jwt ? 'one character of its payload changed' : 'one character in its second half changed';
+      const res = await probe(ctx, credential, withToken(ctx, tampered), `probe with the token with ${where}`);
+      mustRefuse(ctx, res, 'tampered', `the token with ${where}`);
+      return pass(`refused with ${res.status}`);
+    },
+  },
+  {
+    id: 'present.wrong-scheme',
+    family: 'present',
+    level: 'MUST',
+    summary: 'the right credential under another authentication scheme is refused',
+    source: (c) => c.present.source,
+    applies: () => true,
+    async run(ctx) {
+      const credential = await mustAcquire(ctx);
+      const value = presentedValue(ctx, credential);
+      const header = ctx.contract.present.header;
+      const variants = wrongSchemes(ctx.contract, value);
+      for (const { label, variant } of variants) {
+        await control(ctx, credential);
+        const res = await probe(ctx, credential, variant, `probe with ${header}: ${label}`);
+        mustRefuse(ctx, res, 'wrongScheme', `the credential sent as "${header}: ${label}" (the contract says ${presentedAs(ctx.contract)})`);
+      }
+      return pass(`refused: ${variants.map((v) => v.label).join('; ')}`);
+    },
+  },
+  {
+    id: 'present.companion',
+    family: 'present',
+    level: 'MUST',
+    summary: 'a request missing a companion value (header or query parameter) is refused',
+    source: (c) => errorFor(c, 'companionMissing').source,
+    applies: (c) => c.present.companions.length > 0,
+    async run(ctx) {
+      const credential = await mustAcquire(ctx);
+      for (const companion of ctx.contract.present.companions) {
+        await control(ctx, credential);
+        const res = await probe(ctx, credential, { omitCompanion: companion.name }, `probe without ${companion.name}`);
+        mustRefuse(ctx, res, 'companionMissing', `a request without ${companion.name} (as ${companion.in.map(placementName).join(' or ')})`);
+      }
+      return pass(`each of ${ctx.contract.present.companions.map((c) => c.name).join(', ')} required`);
+    },
+  },
+  {
+    id: 'present.alternate',
+    family: 'present',
+    level: 'MUST',
+    summary: 'a companion works in each of its documented alternate placements',
+    source: (c) =>
+      c.present.companions
+        .filter((x) => x.in.length > 1)
+        .map((x) => x.source)
+        .join(' '),
+    applies: (c) => c.present.companions.some((x) => x.in.length > 1),
+    async run(ctx) {
+      const credential = await mustAcquire(ctx);
+      const tried: string[] = [];
+      for (const companion of ctx.contract.present.companions) {
+        for (const where of companion.in.slice(1)) {
+          const what = `${companion.name} sent as a ${placementName(where)} instead of a ${placementName(companion.in[0] ?? 'header')}`;
+          const res = await probe(ctx, credential, { placement: { [companion.name]: where } }, `probe with ${what}`);
+          const problem = successProblem(res, ctx.contract.probe.response);
+          if (problem) throw new Unmet(`the credential with ${what} to work: the probe answers ${ctx.contract.probe.response.status}`, `${problem}: ${observed(res)}`);
+          tried.push(what);
+        }
+      }
+      return pass(`accepted with ${tried.join('; ')}`);
+    },
+  },
+  {
+    id: 'present.mismatched-parts',
+    family: 'present',
+    level: 'MUST',
+    summary: 'parts of two different sessions presented together are refused',
+    source: (c) => errorFor(c, 'mismatched').source,
+    applies: (c) => presentedSecretParts(c).length >= 2,
+    async run(ctx) {
+      const names = presentedSecretParts(ctx.contract);
+      const a = await mustAcquire(ctx, 'acquire session A');
+      const b = await mustAcquire(ctx, 'acquire session B');
+      const swapped = names.includes(ctx.contract.token.part) ? ctx.contract.token.part : (names[names.length - 1] as string);
+      const kept = names.filter((n) => n !== swapped);
+      const fromB = b.parts[swapped];
+      if (fromB === undefined || fromB === a.parts[swapped]) {
+        throw new CannotObserve(`two logins gave the same ${swapped}, so parts of different sessions cannot be mixed`);
+      }
+      const shared = kept.filter((n) => a.parts[n] === b.parts[n]);
+      if (shared.length === kept.length) {
+        throw new CannotObserve(`two logins gave the same ${shared.join(', ')}: mixing it with the other session's ${swapped} makes a valid credential`);
+      }
+      await control(ctx, a);
+      await control(ctx, b);
+      const what = `${kept.map((n) => `the ${n}`).join(', ')} of session A with the ${swapped} of session B`;
+      const res = await probe(ctx, a, { parts: { [swapped]: fromB } }, `probe with ${what}`);
+      mustRefuse(ctx, res, 'mismatched', what);
+      return pass(`refused with ${res.status}`);
+    },
+  },
+];
+
+/** "Authorization: Bearer <token>", for messages. */
+function presentedAs(contract: Contract): string {
+  const p = contract.present;
+  const value = p.scheme === 'Basic' ? `base64(${p.value})` : p.value;
+  return `"${p.header}: ${p.scheme === 'none' ? '' : `${p.scheme} `}${value}"`;
+}
+
+function placementName(where: 'header' | 'query'): string {
+  return where === 'query' ? 'query parameter' : 'header';
+}
+
+/** The credential value as presented, before the scheme word and any base64. */
+function presentedValue(ctx: CheckContext, credential: Credential): string {
+  const value = render(ctx.contract.present.value, varsFor(ctx, credential));
+  if (value === undefined) throw new Unmet(`the issued credential to fill ${ctx.contract.present.value}`, `it has only ${Object.keys(credential.parts).join(', ')}`);
+  return value;
+}
+
+/** The right value under the schemes a confused server might also take. */
+function wrongSchemes(contract: Contract, value: string): { label: string; variant: PresentVariant }[] {
+  switch (contract.present.scheme) {
+    case 'Bearer':
+      return [
+        { label: 'Token <token>', variant: { scheme: 'Token' } },
+        { label: 'Basic <token>', variant: { scheme: 'Basic' } },
+      ];
+    case 'Basic':
+      return [{ label: 'Bearer <base64 credential>', variant: { scheme: 'Bearer', value: Buffer.from(value).toString('base64') } }];
+    case 'none':
+      return [{ label: 'Bearer <token>', variant: { scheme: 'Bearer' } }];
+  }
+}
