@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { SpecError, SpecErrors } from './errors.js';
 import type { Contract, Position } from './model.js';
 import { semanticProblems, type Locate } from './rules.js';
 import { specJsonSchema, type ContractSpec } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 import { pointerSegments } from './template.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -20,7 +20,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validateSpec(value: unknown): ErrorObject[] {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, logger: false });
     addFormats(ajv);
     validator = ajv.compile(specJsonSchema());
   }
@@ -53,19 +53,29 @@ export function loadContract(file: string): Contract {
 
 /** Parses and validates spec text. */
 export function parseContract(text: string, file: string): LoadResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const at = (offset: number): Position => lineCounter.linePos(offset);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true, logLevel: 'silent' });
+  const at = positions(text);
 
   if (doc.errors.length) {
-    const problems = doc.errors.map((err) => {
-      const pos = err.linePos?.[0] ?? at(err.pos[0]);
-      return new SpecError({ file, line: pos.line, col: pos.col, pointer: '', message: yamlMessage(err.message) });
-    });
-    return { problems: sortProblems(problems) };
+    // One mistake in YAML often cascades into several errors; the first is the one to fix.
+    const [first] = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+    if (first) {
+      const pos = at(syntaxErrorOffset(text, first.code, first.pos[0]));
+      const more = doc.errors.length - 1;
+      const message = `${yamlMessage(first.message, text, first.pos[0])}${more ? ` (${more} more YAML error${more > 1 ? 's' : ''} may follow from it.)` : ''}`;
+      return { problems: [new SpecError({ file, line: pos.line, col: pos.col, pointer: '', message })] };
+    }
   }
 
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  const structural = structuralProblems(doc, at, file);
+  if (structural.length) return { problems: structural };
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return { problems: [new SpecError({ file, line: 1, col: 1, pointer: '', message: `The YAML cannot be read as data: ${(e as Error).message}.` })] };
+  }
   const locate = makeLocate(doc, at);
   const problem = (pointer: string, message: string, useKey = false): SpecError => {
     const pos = locate(pointer, useKey) ?? { line: 1, col: 1 };
@@ -76,8 +86,13 @@ export function parseContract(text: string, file: string): LoadResult {
     return { problems: [problem('', 'A spec must be a YAML mapping with keys such as authconform, id, provider, acquire, present, probe and errors.')] };
   }
 
-  const schemaProblems = schemaErrors(validateSpec(value), value).map((e) => problem(e.pointer, e.message, e.useKey));
-  if (schemaProblems.length) return { problems: sortProblems(schemaProblems) };
+  const errors = validateSpec(value);
+  if (errors.length) {
+    const shown = schemaErrors(errors, value);
+    // Never go on to the semantic rules with a spec the schema refused, even if every error was folded away.
+    const list = shown.length ? shown : errors.slice(0, 1).map(toProblem);
+    return { problems: sortProblems(list.map((e) => problem(e.pointer, e.message, e.useKey))) };
+  }
 
   const spec = value as ContractSpec;
   const semantic = semanticProblems(spec, locate).map(
@@ -110,15 +125,90 @@ function sortProblems(problems: SpecError[]): SpecError[] {
   return problems.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-function yamlMessage(message: string): string {
-  const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
+function yamlMessage(message: string, text: string, offset: number): string {
+  let first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
+  if (/^Map keys must be unique/.test(first)) {
+    const key = /^\s*([^:#\n]+?)\s*:/.exec(text.slice(offset))?.[1];
+    first = key ? `The key '${key}' is given twice in the same mapping` : first;
+  }
   const sentence = first.endsWith('.') ? first : `${first}.`;
   return `YAML syntax error: ${sentence}`;
 }
 
+/** 1-based line and column of an offset, counted from the text itself. */
+function positions(text: string): (offset: number) => Position {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - (starts[lo] as number) + 1 };
+  };
+}
+
+/**
+ * Where to point for a syntax error. For an unclosed flow collection or quote, yaml reports where it
+ * gave up (often the next line or the end of the file); the author needs where it was opened.
+ */
+function syntaxErrorOffset(text: string, code: string, offset: number): number {
+  const opener = code === 'MISSING_CHAR' || code === 'BAD_INDENT' || code === 'UNEXPECTED_TOKEN' ? openerBefore(text, offset) : undefined;
+  return opener ?? offset;
+}
+
+/** The last unclosed '[', '{' or quote before an offset, outside comments and closed quotes. */
+function openerBefore(text: string, offset: number): number | undefined {
+  const stack: number[] = [];
+  let quote: { ch: string; at: number } | undefined;
+  let comment = false;
+  for (let i = 0; i < Math.min(offset, text.length); i++) {
+    const ch = text[i] as string;
+    if (ch === '\n') comment = false;
+    if (comment) continue;
+    if (quote) {
+      if (ch === quote.ch && !(quote.ch === '"' && text[i - 1] === '\\')) quote = undefined;
+      continue;
+    }
+    if (ch === '#' && (i === 0 || /\s/.test(text[i - 1] as string))) comment = true;
+    else if ((ch === '"' || ch === "'") && (i === 0 || /[\s:[{,]/.test(text[i - 1] as string))) quote = { ch, at: i };
+    else if (ch === '[' || ch === '{') stack.push(i);
+    else if ((ch === ']' || ch === '}') && stack.length) stack.pop();
+  }
+  return quote?.at ?? stack.at(-1);
+}
+
+/** Aliases without an anchor, bad merge keys and non-scalar keys: what yaml would throw or warn about later. */
+function structuralProblems(doc: Document, at: (offset: number) => Position, file: string): SpecError[] {
+  const out: SpecError[] = [];
+  const add = (node: Node | undefined, message: string): void => {
+    const pos = at(node?.range?.[0] ?? 0);
+    out.push(new SpecError({ file, line: pos.line, col: pos.col, pointer: '', message }));
+  };
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) === undefined) add(node, `The alias '*${node.source}' names no anchor: define '&${node.source}' on a value above it, or write the value out.`);
+    },
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key && !isScalar(key) && !isAlias(key)) add(key, 'A key must be a plain name, not a list or a mapping.');
+      if (isScalar(key) && key.value === '<<') {
+        const v = pair.value as Node | null;
+        const target = isAlias(v) ? v.resolve(doc) : v;
+        const ok = (n: unknown): boolean => isMap(n) || (isAlias(n) && isMap((n as { resolve(d: Document): unknown }).resolve(doc)));
+        if (!(isMap(target) || (isSeq(target) && target.items.every(ok)))) add(v ?? key, "A merge key '<<' must be followed by a mapping or an alias of one, such as '<<: *defaults'.");
+      }
+    },
+  });
+  return out.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
 /** Position of the value (or, with useKey, of the key) at a JSON pointer; the nearest existing ancestor otherwise. */
 function makeLocate(doc: Document, at: (offset: number) => Position): Locate {
-  return (pointer, useKey = false) => {
+  return (pointer, useKey = false, inner = 0) => {
     let node: unknown = doc.contents;
     let keyNode: Node | undefined;
     let best: Node | undefined = isNode(node) ? node : undefined;
@@ -139,7 +229,12 @@ function makeLocate(doc: Document, at: (offset: number) => Position): Locate {
     }
     const target = useKey && keyNode ? keyNode : best;
     const offset = target?.range?.[0];
-    return offset === undefined ? undefined : at(offset);
+    if (offset === undefined) return undefined;
+    // Inside a one-line scalar, point at the character (a placeholder) rather than the scalar's start.
+    if (inner && isScalar(target) && (target.type === 'PLAIN' || target.type === 'QUOTE_DOUBLE' || target.type === 'QUOTE_SINGLE')) {
+      return at(offset + inner + (target.type === 'PLAIN' ? 0 : 1));
+    }
+    return at(offset);
   };
 }
 
@@ -151,6 +246,11 @@ interface SchemaProblem {
   pointer: string;
   message: string;
   useKey: boolean;
+  /** For a missing key: its name. */
+  missing?: string;
+  /** For an unknown key: the declared key it probably meant, and the mapping it is in. */
+  meant?: string;
+  parent?: string;
 }
 
 function label(pointer: string): string {
@@ -164,6 +264,11 @@ function typeOf(v: unknown): string {
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the string '${v.length > 40 ? `${v.slice(0, 40)}…` : v}'`;
   return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function formatName(format: string): string {
+  const names: Record<string, string> = { uri: 'an absolute URI such as https://example.com/docs', 'date-time': 'an ISO 8601 date-time' };
+  return names[format] ?? `in the ${format} format`;
 }
 
 function describeAlternative(s: Record<string, unknown>): string {
@@ -187,24 +292,24 @@ function expectedType(t: unknown): string {
   return Array.isArray(t) ? t.map((x) => names[String(x)] ?? String(x)).join(' or ') : names[String(t)] ?? String(t);
 }
 
+function isMapping(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 function schemaErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {
   // Collapse anyOf noise: where the value is not a mapping, one "must be one of" message says it all.
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   const valueAt = (p: string): unknown => pointerSegments(p).reduce<unknown>((v, s) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[s] : undefined), root);
   const kept = errors.filter((e) => {
-    if (e.keyword === 'anyOf') {
-      const v = valueAt(e.instancePath);
-      return !(v !== null && typeof v === 'object');
-    }
+    if (e.keyword === 'anyOf') return !isMapping(valueAt(e.instancePath));
     const inAnyOf = [...anyOfPaths].find((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`));
     if (inAnyOf === undefined) return true;
-    const v = valueAt(inAnyOf);
     // For a mapping, keep the errors of the mapping alternative only.
-    return v !== null && typeof v === 'object' && !(e.instancePath === inAnyOf && (e.keyword === 'const' || e.keyword === 'type' || e.keyword === 'enum'));
+    return isMapping(valueAt(inAnyOf)) && !(e.instancePath === inAnyOf && (e.keyword === 'const' || e.keyword === 'type' || e.keyword === 'enum'));
   });
 
   const seen = new Set<string>();
-  const out: SchemaProblem[] = [];
+  let out: SchemaProblem[] = [];
   for (const e of kept) {
     const p = toProblem(e);
     const key = `${p.pointer}|${p.message}`;
@@ -212,6 +317,22 @@ function schemaErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {
       seen.add(key);
       out.push(p);
     }
+  }
+  // A misspelt key also makes the key it meant "missing": the did-you-mean says it all.
+  const meant = new Set(out.filter((p) => p.meant).map((p) => `${p.parent}|${p.meant}`));
+  out = out.filter((p) => !(p.missing && meant.has(`${p.pointer}|${p.missing}`)));
+  // Many missing keys in one mapping (not a spec at all, say) read better as one sentence.
+  const missingBy = new Map<string, SchemaProblem[]>();
+  for (const p of out) if (p.missing) missingBy.set(p.pointer, [...(missingBy.get(p.pointer) ?? []), p]);
+  for (const [pointer, list] of missingBy) {
+    if (list.length <= 3) continue;
+    const where = label(pointer);
+    const merged: SchemaProblem = {
+      pointer,
+      useKey: true,
+      message: `${where === 'the spec' ? 'The spec' : `'${where}'`} is missing the required keys ${list.map((p) => `'${p.missing}'`).join(', ')}.`,
+    };
+    out = [...out.filter((p) => !list.includes(p)), merged];
   }
   return out;
 }
@@ -227,6 +348,7 @@ function toProblem(e: ErrorObject): SchemaProblem {
       return {
         pointer: e.instancePath,
         useKey: true,
+        missing: key,
         message: `${where === 'the spec' ? 'The spec' : `'${where}'`} is missing the required key '${key}'.${desc ? ` (${key}: ${desc})` : ''}`,
       };
     }
@@ -234,9 +356,20 @@ function toProblem(e: ErrorObject): SchemaProblem {
       const key = String(params.additionalProperty);
       const allowed = Object.keys((parent.properties as object | undefined) ?? {});
       const pointer = `${e.instancePath}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const names = Object.keys((parent.patternProperties as object | undefined) ?? {});
+      if (!allowed.length && names.length) {
+        return {
+          pointer,
+          useKey: true,
+          message: `'${key}' in '${where}' is not a valid name: use letters, digits and '_' only, starting with a letter or '_' (it is used as a {placeholder}).`,
+        };
+      }
+      const meant = closest(key, allowed);
       return {
         pointer,
         useKey: true,
+        parent: e.instancePath,
+        ...(meant ? { meant } : {}),
         message: `Unknown key '${key}' in ${where === 'the spec' ? 'the spec' : `'${where}'`}.${didYouMean(key, allowed)} Expected one of: ${allowed.join(', ')}.`,
       };
     }
@@ -260,7 +393,9 @@ function toProblem(e: ErrorObject): SchemaProblem {
       const desc = typeof parent.description === 'string' ? ` (${parent.description})` : '';
       return { pointer: e.instancePath, useKey: false, message: `'${where}' must match ${String(params.pattern)}${desc}, but it is ${typeOf(e.data)}.` };
     }
+    case 'format':
+      return { pointer: e.instancePath, useKey: false, message: `'${where}' must be ${formatName(String(params.format))}, but it is ${typeOf(e.data)}.` };
     default:
-      return { pointer: e.instancePath, useKey: false, message: `'${where}' ${e.message ?? 'is not valid'}.` };
+      return { pointer: e.instancePath, useKey: false, message: `'${where}' ${e.message ?? 'is not valid'}, but it is ${typeOf(e.data)}.` };
   }
 }

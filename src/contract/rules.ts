@@ -8,9 +8,10 @@ import type { Position } from './model.js';
 import { HARNESS_VARS } from './model.js';
 import type { ContractSpec, RequestSpec, ResponseSpec } from './schema.js';
 import { didYouMean } from './suggest.js';
-import { escapePointer, jsonTemplates, placeholders } from './template.js';
+import { escapePointer, getPointer, jsonTemplates, placeholderOffsets, placeholders } from './template.js';
 
-export type Locate = (pointer: string, useKey?: boolean) => Position | undefined;
+/** Position of a JSON pointer's value (or key); `inner` is an offset inside a one-line string value. */
+export type Locate = (pointer: string, useKey?: boolean, inner?: number) => Position | undefined;
 
 export interface RuleProblem {
   readonly pointer: string;
@@ -34,8 +35,8 @@ interface NamedResponse {
 
 export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProblem[] {
   const problems: RuleProblem[] = [];
-  const report = (pointer: string, message: string, useKey = false): void => {
-    problems.push({ pointer, message, position: locate(pointer, useKey) });
+  const report = (pointer: string, message: string, useKey = false, inner = 0): void => {
+    problems.push({ pointer, message, position: locate(pointer, useKey, inner) });
   };
 
   const requests: NamedRequest[] = [
@@ -74,10 +75,10 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
   const after = new Set<string>([...before, ...issued, ...chosen]);
 
   const checkTemplate = (pointer: string, template: string, known: Set<string>, when: string): void => {
-    for (const name of placeholders(template)) {
+    for (const { name, offset } of placeholderOffsets(template)) {
       if (known.has(name)) continue;
       const hint = issued.has(name) && !known.has(name) ? ` '{${name}}' is only issued later, so it cannot be used ${when}.` : didYouMean(name, known);
-      report(pointer, `Unknown placeholder '{${name}}'.${hint} Known names here: ${[...known].sort().join(', ')}.`);
+      report(pointer, `Unknown placeholder '{${name}}'.${hint} Known names here: ${[...known].sort().join(', ')}.`, false, offset);
     }
   };
 
@@ -204,11 +205,29 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
 }
 
 let schemaAjv: Ajv | undefined;
+/** Body schemas already compiled (a spec set reuses the same few), by their JSON text. */
+const compiledSchemas = new Set<string>();
 function checkBodySchema(pointer: string, schema: Record<string, unknown> | undefined, report: (p: string, m: string) => void): void {
   if (!schema) return;
-  schemaAjv ??= addFormats(new Ajv({ strict: false, allErrors: true }));
+  schemaAjv ??= addFormats(new Ajv({ strict: false, allErrors: true, logger: false }));
+  const key = JSON.stringify(schema);
+  if (compiledSchemas.has(key)) return;
+  const valid = schemaAjv.validateSchema(schema);
+  if (!valid) {
+    const first = schemaAjv.errors?.[0];
+    const where = first?.instancePath ? ` at '${first.instancePath.slice(1).replace(/\//g, '.')}'` : '';
+    const got = getPointer(schema, first?.instancePath ?? '');
+    const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+    const hint = allowed ? ` (one of ${allowed.map(String).join(', ')})` : '';
+    report(
+      `${pointer}${first?.instancePath ?? ''}`,
+      `This body schema is not a valid JSON Schema${where}: it ${first?.message ?? 'is invalid'}${hint}, but it is ${JSON.stringify(got)}.`,
+    );
+    return;
+  }
   try {
     schemaAjv.compile(schema);
+    compiledSchemas.add(key);
   } catch (e) {
     report(pointer, `This body schema is not a valid JSON Schema: ${(e as Error).message}.`);
   }

@@ -117,7 +117,7 @@ export const ResponseSchema = Type.Object(
         { description: 'Response headers the contract promises.' },
       ),
     ),
-    parts: Type.Optional(Type.Record(Identifier, PartSchema, { description: 'Issued values and where they are.' })),
+    parts: Type.Optional(Type.Record(Identifier, PartSchema, { ...closed, description: 'Issued values and where they are.' })),
   },
   { ...closed, description: 'What a successful response looks like.' },
 );
@@ -208,11 +208,12 @@ export const SpecSchema = Type.Object(
         },
         closed,
       ),
-      { description: 'Named inputs. Values never appear in a spec: a live target reads them from the environment.' },
+      { ...closed, description: 'Named inputs. Values never appear in a spec: a live target reads them from the environment.' },
     ),
     mock: Type.Object(
       {
         credentials: Type.Record(Identifier, Type.String(), {
+          ...closed,
           description: 'FAKE demo values the embedded mock accepts. Never real credentials.',
         }),
       },

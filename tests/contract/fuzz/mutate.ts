@@ -234,23 +234,6 @@ function problemDefect(p: SpecProblem, file: string, lineCount: number): string 
  * Loader defects already reported to the owner of src/contract/load.ts. Each is counted apart and shown
  * as a TODO (not a pass) until fixed; any other defect fails the run.
  */
-export const KNOWN_DEFECTS = {
-  unresolvedAlias: 'parseContract throws ReferenceError "Unresolved alias" from doc.toJS when an alias names no anchor ("a: *x")',
-  mergeScalar: 'parseContract throws "Merge sources must be maps or map aliases" from doc.toJS on a merge key of a scalar ("<<: 1")',
-  listAsAuthMapping:
-    "parseContract throws TypeError in rules.ts checkTemplate when a request's auth is a list (\"auth: [token]\"): load.ts schemaErrors treats a list as the mapping alternative of anyOf and drops every error",
-  colPastLineEnd:
-    "a YAML syntax error's column lies past the end of its line: after an error token that spans a line break, yaml's LineCounter lags a line",
-} as const;
-export type KnownDefect = keyof typeof KNOWN_DEFECTS;
-
-/** Matched against "Name: message" and the stack. */
-const CRASH_SIGNATURES: readonly [RegExp, KnownDefect][] = [
-  [/^ReferenceError: Unresolved alias/, 'unresolvedAlias'],
-  [/^Error: Merge sources must be maps or map aliases/, 'mergeScalar'],
-  [/^TypeError: Cannot read properties of undefined \(reading 'matchAll'\)[^]*\bat checkTemplate\b/, 'listAsAuthMapping'],
-];
-
 export interface Failure {
   /** The run's PRNG seed and the case number: together they replay the case (fuzzCase). */
   readonly seed: number;
@@ -262,8 +245,6 @@ export interface Failure {
 export interface SliceResult {
   /** Outcomes that break the loader's promise: an exception, or a problem with nowhere to jump to. */
   readonly failures: Failure[];
-  /** Cases showing a known defect. */
-  readonly known: Partial<Record<KnownDefect, Failure[]>>;
   readonly loaded: number;
   readonly refused: number;
   readonly crashed: number;
@@ -275,8 +256,6 @@ export interface SliceResult {
  */
 export function runCases(seed: number, from: number, to: number, dir?: string): SliceResult {
   const failures: Failure[] = [];
-  const known: Partial<Record<KnownDefect, Failure[]>> = {};
-  const note = (k: KnownDefect, f: Failure): void => void (known[k] ??= []).push(f);
   let loaded = 0;
   let refused = 0;
   let crashed = 0;
@@ -291,9 +270,7 @@ export function runCases(seed: number, from: number, to: number, dir?: string): 
       crashed++;
       const what = e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${String(e)}`;
       const stack = e instanceof Error ? (e.stack ?? '') : '';
-      const k = CRASH_SIGNATURES.find(([re]) => re.test(`${what}\n${stack}`))?.[1];
-      if (k) note(k, { seed, index, c, what });
-      else failures.push({ seed, index, c, what: `${what}\n${stack}` });
+      failures.push({ seed, index, c, what: `${what}\n${stack}` });
       continue;
     }
     const { contract, problems } = result;
@@ -307,11 +284,11 @@ export function runCases(seed: number, from: number, to: number, dir?: string): 
       if (defect) failures.push({ seed, index, c, what: `${defect}: ${p.line}:${p.col} ${p.message}` });
       const lineText = lfLines[p.line - 1] ?? '';
       if (!defect && p.col > lineText.length + 1) {
-        note('colPastLineEnd', { seed, index, c, what: `col ${p.col} is past the end of line ${p.line} (${lineText.length} characters): ${p.line}:${p.col} ${p.message}` });
+        failures.push({ seed, index, c, what: `col ${p.col} is past the end of line ${p.line} (${lineText.length} characters): ${p.line}:${p.col} ${p.message}` });
       }
     }
     if (contract) loaded++;
     else refused++;
   }
-  return { failures, known, loaded, refused, crashed };
+  return { failures, loaded, refused, crashed };
 }
