@@ -8,6 +8,7 @@ import type { ConformanceWorkerFixtures } from './fixtures/conformance.js';
 import { basename, extname } from 'node:path';
 import { specFiles } from './src/contract/discover.js';
 import { loadContractFile } from './src/contract/load.js';
+import { REPORT_PATHS } from './src/report/paths.js';
 import { specGrep } from './src/report/tags.js';
 import { runSettings } from './src/target/env.js';
 
@@ -25,6 +26,15 @@ export default defineConfig<{}, Pick<ConformanceWorkerFixtures, 'specFile'>>({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000 + settings.maxWait * 2_000,
-  reporter: [['list'], ['html', { outputFolder: 'reports/playwright', open: 'never' }]],
+  // Reports (src/report): the leak scan stays last — it reads what every reporter before it wrote.
+  globalSetup: './src/report/fresh-results.ts',
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: REPORT_PATHS.playwright, open: 'never' }],
+    ['junit', { outputFile: REPORT_PATHS.junit, includeProjectInTestName: true, stripANSIControlSequences: true }],
+    ['allure-playwright', { resultsDir: REPORT_PATHS.allureResults, suiteTitle: false }],
+    ['./src/report/matrix-reporter.ts', { outputDir: REPORT_PATHS.conformance }],
+    ['./src/report/leak-reporter.ts'],
+  ],
   projects,
 });

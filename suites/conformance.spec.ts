@@ -8,6 +8,7 @@ import { runCheck } from '../src/checks/run.js';
 import { specFiles } from '../src/contract/discover.js';
 import { formatProblem } from '../src/contract/errors.js';
 import { loadContractFile } from '../src/contract/load.js';
+import { describeTest } from '../src/report/describe-test.js';
 import { verdictText } from '../src/report/verdict-text.js';
 import { runSettings } from '../src/target/env.js';
 import { specTag } from '../src/report/tags.js';
@@ -44,8 +45,10 @@ for (const file of specFiles(runSettings().specsDir)) {
           ],
         },
         async ({ scope }, testInfo) => {
+          await describeTest(testInfo, check, contract, scope.target);
           const { verdict, slept } = await runCheck(check, scope);
           if (slept) testInfo.annotations.push({ type: 'slept', description: `${slept}` });
+          if (verdict.status === 'pass' && verdict.detail) testInfo.annotations.push({ type: 'observed', description: verdict.detail });
           if (verdict.exchanges.length) {
             await testInfo.attach('exchanges.json', {
               body: JSON.stringify(verdict.exchanges, null, 2),

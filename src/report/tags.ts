@@ -1,6 +1,11 @@
 /** The tag that ties a test to its provider's project (a project greps for it). */
 export function specTag(id: string): string {
-  return `@spec:${id}`;
+  return `${specTagPrefix()}${id}`;
+}
+
+/** What every spec tag starts with; reports read the provider id back after it. */
+export function specTagPrefix(): string {
+  return '@spec:';
 }
 
 export function specGrep(id: string): RegExp {

@@ -1,0 +1,23 @@
+/**
+ * Allure 3 settings for `npm run report` (scripts/report.ts passes the folders): one self-contained
+ * HTML file that opens from disk or a CI artifact, tests grouped by provider (epic), then check
+ * family (feature).
+ */
+import type { AllureConfig } from 'allure';
+
+// The Allure command loads its configuration through the module's default export.
+export default {
+  name: 'authconform conformance',
+  // Labels every test carries that say nothing to a reader of this report.
+  hideLabels: [/^_/, 'titlePath', 'package', 'language', 'framework', 'thread', 'host'],
+  plugins: {
+    awesome: {
+      options: {
+        singleFile: true,
+        reportName: 'authconform conformance',
+        reportLanguage: 'en',
+        groupBy: ['epic', 'feature'],
+      },
+    },
+  },
+} satisfies AllureConfig;

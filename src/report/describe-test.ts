@@ -1,0 +1,27 @@
+/**
+ * Describes a running conformance test for the reports: annotations the conformance matrix reads back
+ * (provider, document, target) and Allure's labels, links, parameters and description. Both travel
+ * with the test result (annotations, and allure-js-commons' runtime messages, which are attachments),
+ * so a report merged from shard blobs carries them too.
+ */
+import type { TestInfo } from '@playwright/test';
+import * as allure from 'allure-js-commons';
+import type { Contract } from '../contract/model.js';
+import type { Check } from '../checks/check.js';
+import type { Target } from '../checks/context.js';
+import { allureMetadata } from './allure-metadata.js';
+import { ANNOTATION } from './annotations.js';
+
+export async function describeTest(testInfo: TestInfo, check: Check, contract: Contract, target: Target): Promise<void> {
+  testInfo.annotations.push(
+    { type: ANNOTATION.provider, description: contract.provider },
+    { type: ANNOTATION.document, description: contract.document.title },
+    ...(contract.document.url ? [{ type: ANNOTATION.documentUrl, description: contract.document.url }] : []),
+    { type: ANNOTATION.target, description: `${target.kind} ${target.baseUrl}` },
+  );
+  const meta = allureMetadata(check, contract, target);
+  await allure.labels(...meta.labels);
+  if (meta.links.length) await allure.links(...meta.links);
+  for (const p of meta.parameters) await allure.parameter(p.name, p.value, p.excluded ? { excluded: true } : undefined);
+  await allure.description(meta.description);
+}

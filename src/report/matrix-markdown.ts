@@ -1,0 +1,66 @@
+/**
+ * The conformance matrix as Markdown (conformance.md, and the GitHub job summary): the grid, then
+ * every failure with its full message and every skip with its reason.
+ */
+import type { ConformanceReport, ResultEntry } from './conformance.js';
+import { cellOf } from './conformance.js';
+
+const SYMBOL = { pass: '✅ pass', fail: '❌ fail', skip: '⏭️ skip' } as const;
+const NOT_APPLICABLE = '—';
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+function fence(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}text\n${text}\n${ticks}`;
+}
+
+function totalsLine(t: { pass: number; fail: number; skip: number }): string {
+  return `${t.pass} passed, ${t.fail} failed, ${t.skip} skipped`;
+}
+
+export function matrixMarkdown(report: ConformanceReport): string {
+  const out: string[] = [];
+  const providers = report.providers;
+  out.push('# Conformance matrix', '');
+  out.push(
+    `${report.checks.length} checks on ${providers.length} provider${providers.length === 1 ? '' : 's'}: ${totalsLine(report.totals)}. ` +
+      `Run ${report.status}, ${report.generatedAt}.`,
+    '',
+  );
+  for (const p of providers) {
+    for (const problem of p.problems) out.push(`> **${cell(p.name)} (${p.id})**: ${cell(problem)}`, '');
+  }
+  out.push(`| check | level | ${providers.map((p) => cell(p.id)).join(' | ')} |`);
+  out.push(`|---|---|${providers.map(() => '---').join('|')}|`);
+  for (const c of report.checks) {
+    const cells = providers.map((p) => {
+      const r = cellOf(report, p.id, c.id);
+      return r ? SYMBOL[r.verdict] : NOT_APPLICABLE;
+    });
+    out.push(`| \`${c.id}\` | ${c.level} | ${cells.join(' | ')} |`);
+  }
+  out.push(`| **total** | | ${providers.map((p) => `${p.totals.pass}✅ ${p.totals.fail}❌ ${p.totals.skip}⏭️`).join(' | ')} |`);
+  out.push('', `${NOT_APPLICABLE} the contract does not state the rule, so the check is not generated.`, '');
+
+  const failed = report.results.filter((r) => r.verdict === 'fail');
+  if (failed.length) {
+    out.push(`## Failures (${failed.length})`, '');
+    for (const r of failed) out.push(`### ${heading(report, r)}`, '', fence(r.message ?? 'failed without a message'), '');
+  }
+  const skipped = report.results.filter((r) => r.verdict === 'skip');
+  if (skipped.length) {
+    out.push(`## Skipped (${skipped.length})`, '');
+    for (const r of skipped) out.push(`- **${heading(report, r)}**: ${cell(r.reason ?? 'skipped')}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function heading(report: ConformanceReport, r: ResultEntry): string {
+  const name = report.providers.find((p) => p.id === r.provider)?.name ?? r.provider;
+  return `${name} · ${r.check} (${r.level})`;
+}

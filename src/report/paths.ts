@@ -1,0 +1,8 @@
+/** Where each report goes, relative to the project root; the config, the setup and `npm run report` agree through this. */
+export const REPORT_PATHS = {
+  playwright: 'reports/playwright',
+  allureResults: 'reports/allure-results',
+  allureReport: 'reports/allure-report',
+  conformance: 'reports/conformance',
+  junit: 'reports/junit.xml',
+} as const;
