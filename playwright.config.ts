@@ -10,9 +10,35 @@ import { specFiles } from './src/contract/discover.js';
 import { loadContractFile } from './src/contract/load.js';
 import { REPORT_PATHS } from './src/report/paths.js';
 import { specGrep } from './src/report/tags.js';
-import { runSettings } from './src/target/env.js';
+import { applyDefaults, processEnv, runSettings, SettingsError } from './src/target/env.js';
 
-const settings = runSettings();
+/**
+ * The `oauth2` spec is judged against a real third-party server, oidc-provider, started here with the
+ * spec's demo clients and a 5 s token lifetime (it has no test clock, so expiry is waited for, bounded).
+ * Setting AUTHCONFORM_OAUTH2_BASE_URL points the project elsewhere and starts nothing.
+ */
+const OIDC_PORT = 47320;
+const oauth2 = loadContractFile('specs/oauth2.yaml').contract;
+const startOidc = oauth2 !== undefined && !processEnv().AUTHCONFORM_OAUTH2_BASE_URL;
+if (oauth2 && startOidc) {
+  const demo = oauth2.mock.credentials;
+  applyDefaults({
+    AUTHCONFORM_OAUTH2_BASE_URL: `http://127.0.0.1:${OIDC_PORT}`,
+    AUTHCONFORM_OAUTH2_TTL: '5',
+    AUTHCONFORM_OAUTH2_MAX_WAIT: '60',
+    AUTHCONFORM_OAUTH2_MAX_BAD_ATTEMPTS: '100',
+    ...Object.fromEntries(Object.entries(oauth2.credentials).map(([name, c]) => [c.env, demo[name]])),
+  });
+}
+
+let settings: ReturnType<typeof runSettings>;
+try {
+  settings = runSettings();
+} catch (e) {
+  if (!(e instanceof SettingsError)) throw e;
+  console.error(`authconform: ${e.message}`);
+  process.exit(2);
+}
 
 const projects = specFiles(settings.specsDir).map((file) => {
   const id = loadContractFile(file).contract?.id ?? basename(file, extname(file));
@@ -37,4 +63,14 @@ export default defineConfig<{}, Pick<ConformanceWorkerFixtures, 'specFile'>>({
     ['./src/report/leak-reporter.ts'],
   ],
   projects,
+  webServer: startOidc
+    ? {
+        command: `npx tsx fixtures/oidc-provider/server.ts --port ${OIDC_PORT} --ttl 5`,
+        url: `http://127.0.0.1:${OIDC_PORT}/.well-known/openid-configuration`,
+        reuseExistingServer: !process.env.CI,
+        stdout: 'ignore',
+        stderr: 'ignore',
+        timeout: 30_000,
+      }
+    : undefined,
 });

@@ -54,23 +54,27 @@ export function varsFor(ctx: CheckContext, credential?: Credential, extra?: Vars
 
 const SCHEME_WORD = { Bearer: 'Bearer', Basic: 'Basic', none: '' } as const;
 
-/** Headers and query parameters that present a credential. */
+/** Headers, query parameters and form fields that present a credential. */
 export function presentation(
   ctx: CheckContext,
   credential: Credential,
   variant: PresentVariant = {},
-): { headers: Record<string, string>; query: Record<string, string> } {
+): { headers: Record<string, string>; query: Record<string, string>; form: Record<string, string> } {
   const present = ctx.contract.present;
   const vars = varsFor(ctx, { parts: { ...credential.parts, ...(variant.parts ?? {}) } });
   const headers: Record<string, string> = {};
   const query: Record<string, string> = {};
+  const form: Record<string, string> = {};
   if (!variant.omit) {
     const value = variant.value ?? render(present.value, vars) ?? '';
     ctx.redactor.add(value, 'presented');
     const encoded = present.scheme === 'Basic' && variant.scheme === undefined ? Buffer.from(value).toString('base64') : value;
     if (present.scheme === 'Basic') ctx.redactor.add(Buffer.from(value).toString('base64'), 'presented');
     const word = variant.scheme ?? SCHEME_WORD[present.scheme];
-    headers[present.header] = word ? `${word} ${encoded}` : encoded;
+    const presented = word ? `${word} ${encoded}` : encoded;
+    if (present.in === 'form') form[present.name] = presented;
+    else if (present.in === 'query') query[present.name] = presented;
+    else headers[present.name] = presented;
   }
   for (const c of present.companions) {
     if (variant.omitCompanion === c.name) continue;
@@ -80,7 +84,7 @@ export function presentation(
     if (where === 'query') query[c.name] = value;
     else headers[c.name] = value;
   }
-  return { headers, query };
+  return { headers, query, form };
 }
 
 /** Builds the HTTP request for a request spec. */
@@ -99,31 +103,38 @@ export function buildRequest(ctx: CheckContext, spec: RequestSpec, opts: SendOpt
     const v = render(t, vars);
     if (v !== undefined) headers[k] = v;
   }
-  let body: string | undefined;
-  if (spec.body?.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(renderJson(spec.body.json, vars));
-  } else if (spec.body?.form !== undefined) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    const form = new URLSearchParams();
-    for (const [k, t] of Object.entries(spec.body.form)) {
-      const v = render(t, vars);
-      if (v !== undefined) form.set(k, v);
+  // Client authentication first; a presented token is added after it.
+  if (typeof spec.auth === 'object') {
+    const value = render(spec.auth.value, vars);
+    if (value !== undefined) {
+      const encodedValue = spec.auth.scheme === 'Basic' ? Buffer.from(value).toString('base64') : value;
+      const word = SCHEME_WORD[spec.auth.scheme];
+      headers[spec.auth.header] = word ? `${word} ${encodedValue}` : encodedValue;
     }
-    body = form.toString();
   }
-  if (opts.rawBody !== undefined) body = opts.rawBody;
+  let presentedForm: Record<string, string> = {};
   if (presentToken) {
     if (!opts.credential) throw new TypeError('a credential is needed to present a token');
     const p = presentation(ctx, opts.credential, opts.variant);
     Object.assign(headers, p.headers);
     for (const [k, v] of Object.entries(p.query)) url.searchParams.set(k, v);
-  } else if (typeof spec.auth === 'object') {
-    const value = render(spec.auth.value, vars) ?? '';
-    const encodedValue = spec.auth.scheme === 'Basic' ? Buffer.from(value).toString('base64') : value;
-    const word = SCHEME_WORD[spec.auth.scheme];
-    headers[spec.auth.header] = word ? `${word} ${encodedValue}` : encodedValue;
+    presentedForm = p.form;
   }
+  let body: string | undefined;
+  if (spec.body?.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(renderJson(spec.body.json, vars));
+  } else if (spec.body?.form !== undefined || Object.keys(presentedForm).length) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    const form = new URLSearchParams();
+    for (const [k, t] of Object.entries(spec.body?.form ?? {})) {
+      const v = render(t, vars);
+      if (v !== undefined) form.set(k, v);
+    }
+    for (const [k, v] of Object.entries(presentedForm)) form.set(k, v);
+    body = form.toString();
+  }
+  if (opts.rawBody !== undefined) body = opts.rawBody;
   Object.assign(headers, opts.headers ?? {});
   return { method: opts.method ?? spec.method, url: url.toString(), headers, ...(body !== undefined ? { body } : {}), purpose: opts.purpose };
 }

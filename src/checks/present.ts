@@ -39,7 +39,7 @@ export const presentChecks: readonly Check[] = [
     async run(ctx) {
       const credential = await mustAcquire(ctx);
       await control(ctx, credential);
-      const header = ctx.contract.present.header;
+      const header = ctx.contract.present.name;
       const res = await probe(ctx, credential, { omit: true }, `probe without the ${header} header`);
       mustRefuse(ctx, res, 'missing', `a request without the ${header} header`);
       return pass(`refused with ${res.status}`);
@@ -89,7 +89,7 @@ export const presentChecks: readonly Check[] = [
     async run(ctx) {
       const credential = await mustAcquire(ctx);
       const value = presentedValue(ctx, credential);
-      const header = ctx.contract.present.header;
+      const header = ctx.contract.present.name;
       const variants = wrongSchemes(ctx.contract, value);
       for (const { label, variant } of variants) {
         await control(ctx, credential);
@@ -177,7 +177,7 @@ export const presentChecks: readonly Check[] = [
 function presentedAs(contract: Contract): string {
   const p = contract.present;
   const value = p.scheme === 'Basic' ? `base64(${p.value})` : p.value;
-  return `"${p.header}: ${p.scheme === 'none' ? '' : `${p.scheme} `}${value}"`;
+  return `"${p.name}: ${p.scheme === 'none' ? '' : `${p.scheme} `}${value}"`;
 }
 
 function placementName(where: 'header' | 'query'): string {

@@ -111,7 +111,8 @@ function resolve(spec: ContractSpec, file: string, at: (pointer: string) => Posi
     file,
     token: { ...spec.token, part },
     present: {
-      header: spec.present.header ?? 'Authorization',
+      in: spec.present.field !== undefined ? 'form' : spec.present.query !== undefined ? 'query' : 'header',
+      name: spec.present.field ?? spec.present.query ?? spec.present.header ?? 'Authorization',
       scheme,
       value: spec.present.value ?? `{${part}}`,
       companions: spec.present.companions ?? [],

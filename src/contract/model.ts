@@ -19,7 +19,10 @@ export interface Companion {
 }
 
 export interface Presentation {
-  readonly header: string;
+  /** Where the token goes: a header (the usual), a form-body field or a query parameter. */
+  readonly in: 'header' | 'form' | 'query';
+  /** The header, field or parameter name. */
+  readonly name: string;
   readonly scheme: 'Bearer' | 'Basic' | 'none';
   /** Template of the credential value (before the scheme and any base64). */
   readonly value: string;

@@ -65,6 +65,10 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
     }
   }
 
+  (spec.acquire.alternates ?? []).forEach((alt, i) => {
+    requests.push({ pointer: `/acquire/alternates/${i}/request`, request: alt.request, scope: 'before-acquire' });
+  });
+
   // Names available to templates.
   const credentialNames = Object.keys(spec.credentials);
   const acquiredParts = Object.keys(spec.acquire.response.parts ?? {});
@@ -102,8 +106,38 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
   if (spec.acquire.request.auth === 'token') {
     report('/acquire/request/auth', "'acquire.request.auth' cannot be 'token': no token exists before it is acquired. Use 'none' or inline client authentication.");
   }
-  if (spec.probe.request.auth !== undefined && spec.probe.request.auth !== 'token') {
-    report('/probe/request/auth', "'probe.request.auth' must be 'token' (or be left out): the probe proves that the issued credential works.");
+  if (spec.probe.request.auth === 'none') {
+    report('/probe/request/auth', "'probe.request.auth' cannot be 'none': the probe proves that the issued credential works. Use 'token', leave it out, or give the client authentication the probe also needs.");
+  }
+  (spec.acquire.alternates ?? []).forEach((alt, i) => {
+    if (alt.request.auth === 'token') report(`/acquire/alternates/${i}/request/auth`, "An acquire alternate cannot present a token: none exists before it is acquired.");
+  });
+  const caseIds = new Set<string>();
+  (spec.acquire.cases ?? []).forEach((c, i) => {
+    if (caseIds.has(c.id)) report(`/acquire/cases/${i}/id`, `Case id '${c.id}' is used twice.`);
+    caseIds.add(c.id);
+    const body = spec.acquire.request.body;
+    if (c.set.form && body?.form === undefined) report(`/acquire/cases/${i}/set/form`, "'set.form' changes a form body, but the acquire request has no form body.");
+    if (c.set.json && body?.json === undefined) report(`/acquire/cases/${i}/set/json`, "'set.json' changes a JSON body, but the acquire request has no JSON body.");
+    checkBodySchema(`/acquire/cases/${i}/error/schema`, c.error.schema, report);
+    checkHeaders(`/acquire/cases/${i}/error/headers`, c.error.headers, report);
+  });
+  const placements = (['header', 'field', 'query'] as const).filter((k) => spec.present[k] !== undefined);
+  if (placements.length > 1) {
+    report(`/present/${placements[1]}`, `'present' puts the token in one place: give only one of 'header', 'field' or 'query' (found ${placements.join(' and ')}).`, true);
+  }
+  if ((spec.present.field !== undefined || spec.present.query !== undefined) && spec.present.scheme !== 'none') {
+    report('/present/scheme', "A token in a form field or a query parameter has no scheme: set 'scheme: none'.");
+  }
+  if (spec.present.field !== undefined) {
+    const presenting = [
+      { pointer: '/probe/request', r: spec.probe.request },
+      ...(spec.logout?.request.auth === 'token' ? [{ pointer: '/logout/request', r: spec.logout.request }] : []),
+      ...(spec.refresh?.request.auth === 'token' ? [{ pointer: '/refresh/request', r: spec.refresh.request }] : []),
+    ];
+    for (const { pointer, r } of presenting) {
+      if (r.body?.json !== undefined) report(`${pointer}/body`, `The token goes in the form field '${spec.present.field}', but this request has a JSON body.`);
+    }
   }
 
   // Presentation.

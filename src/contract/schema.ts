@@ -228,10 +228,49 @@ export const SpecSchema = Type.Object(
       },
       { ...closed, description: 'The primary token: which issued part it is (default `token`) and its format.' },
     ),
-    acquire: Exchange,
+    acquire: Type.Object(
+      {
+        request: RequestSchema,
+        response: ResponseSchema,
+        alternates: Type.Optional(
+          Type.Array(
+            Type.Object({ request: RequestSchema, source: Source }, closed),
+            { description: 'Other requests that must issue the same credential, such as client_secret_post beside client_secret_basic.' },
+          ),
+        ),
+        cases: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                id: Type.String({ pattern: '^[a-z][a-z0-9-]*$', description: 'Names the case in reports.' }),
+                summary: Type.String({ minLength: 1 }),
+                set: Type.Object(
+                  {
+                    form: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
+                    json: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+                    query: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
+                    headers: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
+                  },
+                  { ...closed, description: 'Fields of the acquire request to replace; null removes a field.' },
+                ),
+                error: ErrorSchema,
+              },
+              closed,
+            ),
+            { description: 'Variations of the acquire request and the error each must get, such as RFC 6749 §5.2 error codes.' },
+          ),
+        ),
+        source: Source,
+      },
+      { ...closed, description: 'Getting a credential.' },
+    ),
     present: Type.Object(
       {
-        header: Type.Optional(Type.String({ minLength: 1, default: 'Authorization' })),
+        header: Type.Optional(Type.String({ minLength: 1, description: 'The request header carrying the token (default Authorization).' })),
+        field: Type.Optional(
+          Type.String({ minLength: 1, description: 'Or: the form-body field carrying the token, as in RFC 7662 introspection (`token`).' }),
+        ),
+        query: Type.Optional(Type.String({ minLength: 1, description: 'Or: the query parameter carrying the token.' })),
         scheme: Scheme,
         value: Type.Optional(Template),
         companions: Type.Optional(
@@ -359,6 +398,7 @@ export type PartSpec = Static<typeof PartSchema>;
 export type ErrorSpec = Static<typeof ErrorSchema>;
 export type InlineAuth = Static<typeof InlineAuthSchema>;
 export type ErrorCondition = (typeof ERROR_CONDITIONS)[number];
+export type AcquireCase = NonNullable<ContractSpec['acquire']['cases']>[number];
 
 /** The JSON Schema document published for editors. */
 export function specJsonSchema(): TSchema {

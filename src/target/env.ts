@@ -23,6 +23,9 @@ export interface RunSettings {
 
 export interface LiveSettings {
   readonly baseUrl: string;
+  /** Per-target bounds (AUTHCONFORM_<ID>_MAX_WAIT, AUTHCONFORM_<ID>_MAX_BAD_ATTEMPTS), else the run's. */
+  readonly maxWait?: number;
+  readonly maxBadAttempts?: number;
   readonly credentials: Record<string, string>;
   /** Credentials the spec names whose variables are not set. */
   readonly missing: string[];
@@ -94,8 +97,12 @@ export function liveSettings(contract: Contract, env: Env = processEnv()): LiveS
   const ttl = env[`${prefix}_TTL`] ? number(env, `${prefix}_TTL`, 0, 1) : undefined;
   const idle = env[`${prefix}_IDLE`] ? number(env, `${prefix}_IDLE`, 0, 1) : undefined;
   const clockFlag = env[`${prefix}_CLOCK`];
+  const maxWait = env[`${prefix}_MAX_WAIT`] ? number(env, `${prefix}_MAX_WAIT`, 0) : undefined;
+  const maxBadAttempts = env[`${prefix}_MAX_BAD_ATTEMPTS`] ? number(env, `${prefix}_MAX_BAD_ATTEMPTS`, 0) : undefined;
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
+    ...(maxWait !== undefined ? { maxWait } : {}),
+    ...(maxBadAttempts !== undefined ? { maxBadAttempts } : {}),
     credentials,
     missing,
     ...(ttl !== undefined ? { ttl } : {}),
@@ -110,4 +117,13 @@ export function mockOverrides(contract: Contract, env: Env = processEnv()): { tt
   const ttl = env[`${prefix}_TTL`] ? number(env, `${prefix}_TTL`, 0, 1) : undefined;
   const idle = env[`${prefix}_IDLE`] ? number(env, `${prefix}_IDLE`, 0, 1) : undefined;
   return { ...(ttl !== undefined ? { ttl } : {}), ...(idle !== undefined ? { idle } : {}) };
+}
+
+/**
+ * Sets variables that are not set yet (the environment and .env win). For targets the project itself
+ * starts, such as the OAuth 2.0 server of the `oauth2` spec; workers inherit the result.
+ */
+export function applyDefaults(defaults: Readonly<Record<string, string | undefined>>, env: NodeJS.ProcessEnv = process.env): void {
+  processEnv();
+  for (const [k, v] of Object.entries(defaults)) if (v !== undefined && (env[k] === undefined || env[k] === '')) env[k] = v;
 }

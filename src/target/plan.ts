@@ -31,9 +31,9 @@ export function planTarget(contract: Contract, env: Env = processEnv()): TargetP
       ...(live.ttl !== undefined ? { ttl: live.ttl } : {}),
       ...(live.idle !== undefined ? { idle: live.idle } : {}),
       clock: live.clock,
-      maxWait: settings.maxWait,
+      maxWait: live.maxWait ?? settings.maxWait,
       timeoutMs: settings.timeoutMs,
-      badCredentialBudget: new BadCredentialBudget(settings.maxBadAttempts),
+      badCredentialBudget: new BadCredentialBudget(live.maxBadAttempts ?? settings.maxBadAttempts),
     },
   };
 }

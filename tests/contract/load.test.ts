@@ -28,7 +28,7 @@ describe('seed specs', () => {
 
   test('every seed presents in Authorization and names the token part "token"', () => {
     for (const id of IDS) {
-      assert.equal(contracts[id].present.header, 'Authorization', id);
+      assert.equal(contracts[id].present.name, 'Authorization', id);
       assert.equal(contracts[id].token.part, 'token', id);
     }
   });
