@@ -8,6 +8,8 @@
 const MIN_SECRET_LENGTH = 4;
 const MASKED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 const SECRET_KEY = /pass(word)?|secret|token|refresh|api[-_]?key|credential|authorization|^key$/i;
+/** Names that merely describe a secret (token_type, token_type_hint, expires_in), kept readable. */
+const DESCRIBES_SECRET = /(type|hint|expires?(_in|_at)?|format|id)$/i;
 
 export const REDACTED = '[redacted]';
 
@@ -70,7 +72,7 @@ export class Redactor {
   headers(headers: Readonly<Record<string, string>>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(headers)) {
-      if (MASKED_HEADERS.has(k.toLowerCase()) || SECRET_KEY.test(k)) {
+      if (MASKED_HEADERS.has(k.toLowerCase()) || isSecretKey(k)) {
         const scheme = /^(Bearer|Basic|Token|Digest|Negotiate|DPoP)\s+/i.exec(v)?.[1];
         out[k] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
       } else out[k] = this.text(v);
@@ -91,11 +93,15 @@ export class Redactor {
   }
 }
 
+function isSecretKey(name: string): boolean {
+  return SECRET_KEY.test(name) && !DESCRIBES_SECRET.test(name);
+}
+
 function maskJson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(maskJson);
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = SECRET_KEY.test(k) && typeof x === 'string' ? REDACTED : maskJson(x);
+    for (const [k, x] of Object.entries(v)) out[k] = isSecretKey(k) && typeof x === 'string' ? REDACTED : maskJson(x);
     return out;
   }
   return v;

@@ -46,6 +46,12 @@ describe('Redactor', () => {
     assert.ok(out.includes('eu:1'), 'identifiers stay readable');
   });
 
+  it('keeps names that only describe a secret readable (token_type, expires_in)', () => {
+    const r = new Redactor();
+    const out = JSON.parse(r.body(JSON.stringify({ access_token: 'a-secret-value', token_type: 'Bearer', expires_in: 600, token_type_hint: 'access_token' })));
+    assert.deepEqual(out, { access_token: '[redacted]', token_type: 'Bearer', expires_in: 600, token_type_hint: 'access_token' });
+  });
+
   it('masks by value in non-JSON bodies and leaves short values alone', () => {
     const r = new Redactor();
     r.add(SECRET, 'password');
