@@ -1,0 +1,103 @@
+/**
+ * Issuing a credential set: a session with the lifetime the contract (and the running fault) gives
+ * it, the values of every part a response declares (the token in the contract's format, other
+ * secrets random, ids as uuids, expiry parts from the session's stated expiry), and the success reply
+ * that carries them where the response places them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PartSpec, ResponseSpec } from '../contract/model.js';
+import { setPointer } from '../contract/template.js';
+import type { MockContext } from './context.js';
+import type { Reply } from './exchange.js';
+import { randomSecret } from './issue.js';
+import { sample } from './sample.js';
+import { newSession, type Session } from './sessions.js';
+
+/** A new login session (acquire, refresh, rolling) issued now, not yet stored. */
+export function startLogin(ctx: MockContext): Session {
+  const ttl = ctx.ttl !== undefined && ctx.fault.is('long-expiry') ? ctx.ttl * 2 : ctx.ttl;
+  const s = newSession(ctx.user, 'login', ctx.clock.nowMs(), { ttl, idle: ctx.idle });
+  if (ctx.fault.is('no-expiry')) s.expiresAt = undefined;
+  return s;
+}
+
+export type PartValues = ReadonlyMap<string, string | number>;
+const NO_VALUES: PartValues = new Map();
+
+/**
+ * Gives `session` a value for every part `response` declares and returns them. Secret and id parts
+ * are recorded on the session; `fixed` keeps given values (a private token's id across rotation).
+ */
+export async function issueParts(ctx: MockContext, response: ResponseSpec, session: Session, fixed: Readonly<Record<string, string>> = {}): Promise<PartValues> {
+  const out = new Map<string, string | number>();
+  for (const [name, part] of Object.entries(response.parts ?? {})) {
+    const kind = part.kind ?? 'secret';
+    if (kind === 'expires-at' || kind === 'expires-in') {
+      const v = expiryValue(ctx, part, session);
+      if (v !== undefined) out.set(name, v);
+      continue;
+    }
+    let value = fixed[name];
+    if (value === undefined) {
+      if (name === ctx.contract.token.part) value = await ctx.mint.mint(session);
+      else value = kind === 'id' ? randomUUID() : randomSecret();
+    }
+    session.parts[name] = value;
+    out.set(name, value);
+  }
+  return out;
+}
+
+function expiryValue(ctx: MockContext, part: PartSpec, s: Session): string | number | undefined {
+  const stated = s.statedExpiresAt ?? (s.idle !== undefined ? s.lastUsed + s.idle * 1000 : undefined);
+  if (stated === undefined) return undefined;
+  let lifetimeMs = stated - s.issuedAt;
+  if (ctx.fault.is('wrong-expires-field') && s.kind === 'login') lifetimeMs = Math.floor(lifetimeMs / 2);
+  if (part.kind === 'expires-in') return Math.round(lifetimeMs / 1000);
+  const at = s.issuedAt + lifetimeMs;
+  if (part.format === 'unix') return part.header ? String(Math.floor(at / 1000)) : Math.floor(at / 1000);
+  // A private token reports its expiry as the client wrote it.
+  if (s.expiryText !== undefined && at === s.statedExpiresAt) return s.expiryText;
+  return new Date(at).toISOString();
+}
+
+/** The success reply of `response` with `values` at their pointers and headers; other fields sampled. */
+export function successReply(ctx: MockContext, response: ResponseSpec, values: PartValues = NO_VALUES, status = response.status): Reply {
+  const headers: Record<string, string> = {};
+  if (response.headers) for (const [name, h] of Object.entries(response.headers)) headers[name] = h.example;
+  let body: unknown = response.schema ? sample(response.schema, ctx.clock.nowMs()) : {};
+  if (response.parts) for (const [name, part] of Object.entries(response.parts)) {
+    const value = values.get(name);
+    if (value === undefined) continue;
+    if (part.header !== undefined) headers[part.header] = withScheme(part.scheme, String(value));
+    else if (part.pointer !== undefined) body = setPointer(body, part.pointer, value);
+  }
+  return { status, headers, body: status === 204 ? undefined : body };
+}
+
+export function withScheme(scheme: 'Bearer' | 'Basic' | 'none' | undefined, value: string): string {
+  if (scheme === 'Bearer') return `Bearer ${value}`;
+  if (scheme === 'Basic') return `Basic ${Buffer.from(value, 'utf8').toString('base64')}`;
+  return value;
+}
+
+/**
+ * A rolling token: a new session issued now for the same user and parts, so it outlives the one
+ * presented (unless the rolling-not-longer fault keeps the old expiry). Returns the header to add.
+ */
+export async function rollingHeader(ctx: MockContext, presented: Session | undefined): Promise<Record<string, string>> {
+  const rolling = ctx.contract.rolling;
+  if (!rolling) return {};
+  const s = startLogin(ctx);
+  if (presented) {
+    Object.assign(s.parts, presented.parts);
+    if (ctx.fault.is('rolling-not-longer')) {
+      s.expiresAt = presented.expiresAt;
+      s.statedExpiresAt = presented.statedExpiresAt;
+    }
+  }
+  const token = await ctx.mint.mint(s);
+  s.parts[ctx.contract.token.part] = token;
+  ctx.sessions.add(s);
+  return { [rolling.header]: withScheme(rolling.scheme, token) };
+}

@@ -1,0 +1,102 @@
+/**
+ * Facts about a contract that the mock (and its fault list) decide on: which placeholders a request
+ * carries, which of them are secret, whether two error promises can be told apart. Derived from the
+ * resolved `Contract` only, so no provider is ever named in the mock.
+ */
+import type { Contract, ErrorSpec, PartSpec, RequestSpec } from '../contract/model.js';
+import { errorFor, issuedParts } from '../contract/model.js';
+import { jsonTemplates, placeholders } from '../contract/template.js';
+
+/** Every placeholder a request uses: path, query, headers, body and inline authentication. */
+export function requestPlaceholders(req: RequestSpec): string[] {
+  const templates = [
+    req.path,
+    ...Object.values(req.query ?? {}),
+    ...Object.values(req.headers ?? {}),
+    ...jsonTemplates(req.body?.json).map((t) => t.template),
+    ...Object.values(req.body?.form ?? {}),
+    ...(typeof req.auth === 'object' ? [req.auth.value] : []),
+  ];
+  return [...new Set(templates.flatMap(placeholders))];
+}
+
+export function isSecretCredential(contract: Contract, name: string): boolean {
+  const c = contract.credentials[name];
+  return c !== undefined && c.secret !== false;
+}
+
+/** Credential placeholders of the acquire request (what a login checks). */
+export function acquireCredentials(contract: Contract): string[] {
+  return requestPlaceholders(contract.acquire.request).filter((n) => n in contract.credentials);
+}
+
+/** Secret credential placeholders of the acquire request (a password, a client secret, an API key). */
+export function acquireSecrets(contract: Contract): string[] {
+  return acquireCredentials(contract).filter((n) => isSecretCredential(contract, n));
+}
+
+function partKind(part: PartSpec | undefined): string {
+  return part?.kind ?? 'secret';
+}
+
+/** Issued secret parts named by the presentation value, e.g. key and token of '{key}:{token}'. */
+export function presentedSecretParts(contract: Contract): string[] {
+  const parts = issuedParts(contract);
+  return placeholders(contract.present.value).filter((n) => parts.has(n) && partKind(parts.get(n)) === 'secret');
+}
+
+/** Issued secret parts the refresh request carries in its body, query or headers (not the presentation). */
+export function refreshSecretParts(contract: Contract): string[] {
+  if (!contract.refresh) return [];
+  const parts = issuedParts(contract);
+  return requestPlaceholders(contract.refresh.request).filter((n) => parts.has(n) && partKind(parts.get(n)) === 'secret');
+}
+
+/**
+ * The part that finds the session on a body refresh: the first secret part of the refresh request
+ * that the presentation does not use (the refresh token), else the first one.
+ */
+export function refreshFinder(contract: Contract): string | undefined {
+  const secret = refreshSecretParts(contract);
+  const presented = new Set(placeholders(contract.present.value));
+  return secret.find((n) => !presented.has(n)) ?? secret[0];
+}
+
+/** Parts of the acquire and refresh responses that report the lifetime (expires-at / expires-in). */
+export function lifetimeParts(contract: Contract): string[] {
+  const out: string[] = [];
+  for (const r of [contract.acquire.response, contract.refresh?.response]) {
+    for (const [name, p] of Object.entries(r?.parts ?? {})) if (p.kind === 'expires-at' || p.kind === 'expires-in') out.push(name);
+  }
+  return out;
+}
+
+/** A companion that may be placed in the query string as well as elsewhere. */
+export function hasQueryAlternate(contract: Contract): boolean {
+  return contract.present.companions.some((c) => c.in.length > 1 && c.in.includes('query'));
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+/** Whether a client can tell the two errors apart: status, body schema or promised headers differ. */
+export function errorsDiffer(a: ErrorSpec, b: ErrorSpec): boolean {
+  const headerPatterns = (e: ErrorSpec) => Object.fromEntries(Object.entries(e.headers ?? {}).map(([k, h]) => [k.toLowerCase(), h.pattern]));
+  return a.status !== b.status || canonical(a.schema) !== canonical(b.schema) || canonical(headerPatterns(a)) !== canonical(headerPatterns(b));
+}
+
+/** Whether the contract's expired-token error differs from its invalid-token error. */
+export function expiredDiffersFromInvalid(contract: Contract): boolean {
+  return contract.errors.expired !== undefined && errorsDiffer(errorFor(contract, 'expired'), errorFor(contract, 'invalid'));
+}
+
+export function hasHeaders(e: ErrorSpec): boolean {
+  return Object.keys(e.headers ?? {}).length > 0;
+}

@@ -1,0 +1,302 @@
+/**
+ * The mock's faults: mutants that each break exactly one rule of a contract, so the harness can
+ * prove every check is able to fail. Each is a named object (what it breaks, where it applies, which
+ * checks must catch it); the mock asks `fault.is(name)` at one small branch point per fault, so a
+ * reader finds every effect of a fault by searching for its name.
+ *
+ * Names and killers are the agreement with src/checks (see the shared catalog): keep them exact.
+ */
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Contract } from '../contract/model.js';
+import { errorFor } from '../contract/model.js';
+import {
+  acquireCredentials,
+  acquireSecrets,
+  errorsDiffer,
+  expiredDiffersFromInvalid,
+  hasHeaders,
+  hasQueryAlternate,
+  lifetimeParts,
+  presentedSecretParts,
+  refreshSecretParts,
+} from './facts.js';
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+
+export const FAULT_NAMES = [
+  'no-expiry',
+  'long-expiry',
+  'no-revocation',
+  'refresh-reuse',
+  'wrong-error-status',
+  'wrong-error-body',
+  'missing-header-accepted',
+  'alg-none-accepted',
+  'tampered-accepted',
+  'prefix-match',
+  'no-rolling-token',
+  'rolling-not-longer',
+  'rolling-on-error',
+  'no-sliding',
+  'wrong-key-accepted',
+  'default-expiry-accepted',
+  'custom-expiry-ignored',
+  'bad-credentials-accepted',
+  'missing-field-accepted',
+  'crash-on-bad-input',
+  'wrong-success-status',
+  'query-placement-ignored',
+  'expired-as-invalid',
+  'secret-echo',
+  'refresh-broken',
+  'refresh-garbage-accepted',
+  'expired-refresh-flipped',
+  'refresh-key-unchecked',
+  'revoke-all',
+  'list-without-expiration',
+  'rotate-keeps-old',
+  'any-scheme-accepted',
+  'missing-token-accepted',
+  'missing-challenge',
+  'wrong-expires-field',
+  'jwt-missing-claims',
+] as const;
+
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+export interface Fault {
+  readonly name: FaultName;
+  /** One sentence: the rule it breaks. */
+  readonly breaks: string;
+  /** One phrase: the contracts it applies to. */
+  readonly when: string;
+  applies(contract: Contract): boolean;
+  /** Check ids (shared catalog) that must fail under this fault, only those that apply to the contract. */
+  killers(contract: Contract): string[];
+}
+
+const always = (): boolean => true;
+const hasTtl = (c: Contract): boolean => c.lifetime?.ttl !== undefined;
+const hasIdle = (c: Contract): boolean => c.lifetime?.idle !== undefined;
+const isJwt = (c: Contract): boolean => c.token.format === 'jwt';
+const acquireHasJsonBody = (c: Contract): boolean => c.acquire.request.body?.json !== undefined;
+
+function acceptsEmptyObject(schema: Record<string, unknown> | undefined): boolean {
+  if (!schema) return true;
+  const ajv = addFormats(new Ajv({ strict: false }));
+  try {
+    return ajv.validate(schema, {}) === true;
+  } catch {
+    return true;
+  }
+}
+
+/** The checks that see the headers of the errors they provoke, for the errors that declare headers. */
+function challengeKillers(c: Contract): string[] {
+  const seen: [string, boolean][] = [
+    ['present.missing', hasHeaders(errorFor(c, 'missing'))],
+    ['present.garbage', hasHeaders(errorFor(c, 'invalid'))],
+    ['acquire.bad-credentials', hasHeaders(errorFor(c, 'badCredentials')) && acquireSecrets(c).length > 0],
+  ];
+  return seen.filter(([, has]) => has).map(([id]) => id);
+}
+
+function fault(
+  name: FaultName,
+  breaks: string,
+  when: string,
+  applies: (c: Contract) => boolean,
+  killers: (c: Contract) => string[],
+): Fault {
+  return { name, breaks, when, applies, killers };
+}
+
+export const FAULTS: readonly Fault[] = [
+  fault('no-expiry', 'The fixed TTL is ignored: tokens never expire by TTL (a JWT still states its exp).', 'lifetime.ttl', hasTtl, () => ['expiry.ttl']),
+  fault('long-expiry', 'The TTL is doubled (JWT exp and reported expiry parts too).', 'lifetime.ttl', hasTtl, () => ['expiry.ttl']),
+  fault(
+    'no-revocation',
+    'Logout and token revocation answer success but revoke nothing.',
+    'logout or tokens',
+    (c) => c.logout !== undefined || c.tokens !== undefined,
+    (c) => [...(c.logout ? ['revoke.logout'] : []), ...(c.tokens ? ['revoke.token'] : [])],
+  ),
+  fault('refresh-reuse', 'A used refresh credential can be used again.', 'refresh.rotation', (c) => c.refresh?.rotation === true, () => ['refresh.rotation']),
+  fault(
+    'wrong-error-status',
+    "An invalid (garbage, tampered, unknown) token is refused with 422 instead of the contract's status.",
+    'always',
+    always,
+    () => ['present.garbage'],
+  ),
+  fault(
+    'wrong-error-body',
+    'Error bodies are {} instead of matching the error schema.',
+    'errors.invalid.schema rejects {}',
+    (c) => !acceptsEmptyObject(errorFor(c, 'invalid').schema),
+    () => ['present.garbage'],
+  ),
+  fault('missing-header-accepted', 'A missing companion is not required.', 'present.companions', (c) => c.present.companions.length > 0, () => ['present.companion']),
+  fault('alg-none-accepted', 'Unsigned JWTs (alg none, any case) naming a live session are accepted.', 'token.format jwt', isJwt, () => ['jwt.alg-none']),
+  fault('tampered-accepted', 'The JWT signature is not verified (the payload is read without verification).', 'token.format jwt', isJwt, () => ['jwt.signature']),
+  fault('prefix-match', 'An opaque token matches on its first half only.', 'token.format opaque', (c) => c.token.format === 'opaque', () => ['present.tampered']),
+  fault('no-rolling-token', 'No rolling token is sent.', 'rolling', (c) => c.rolling !== undefined, () => ['refresh.rolling']),
+  fault(
+    'rolling-not-longer',
+    'The rolling token expires when the presented one does.',
+    'rolling and lifetime.ttl',
+    (c) => c.rolling !== undefined && hasTtl(c),
+    () => ['refresh.rolling'],
+  ),
+  fault('rolling-on-error', 'Refused requests also carry a rolling token.', 'rolling', (c) => c.rolling !== undefined, () => ['refresh.rolling-success-only']),
+  fault('no-sliding', 'The inactivity timeout counts from issue and is not reset by use.', 'lifetime.idle', hasIdle, () => ['expiry.sliding']),
+  fault(
+    'wrong-key-accepted',
+    'The key part of a multi-part presentation is not checked against the token.',
+    'a presentation of two or more secret parts',
+    (c) => presentedSecretParts(c).length >= 2,
+    () => ['present.mismatched-parts'],
+  ),
+  fault(
+    'default-expiry-accepted',
+    'A private token created without an expiry gets a default one.',
+    'tokens.create.expiry.required',
+    (c) => c.tokens?.create.expiry.required === true,
+    () => ['expiry.required'],
+  ),
+  fault(
+    'custom-expiry-ignored',
+    'The chosen expiry is replaced by one year from now (but reported as chosen).',
+    'tokens',
+    (c) => c.tokens !== undefined,
+    () => ['expiry.custom'],
+  ),
+  fault(
+    'bad-credentials-accepted',
+    'Any password or secret value is accepted at acquire.',
+    'acquire uses a secret credential',
+    (c) => acquireSecrets(c).length > 0,
+    () => ['acquire.bad-credentials'],
+  ),
+  fault(
+    'missing-field-accepted',
+    'A missing credential field is treated as a wrong one (errors.badCredentials instead of errors.malformed).',
+    'errors.badCredentials differs from errors.malformed',
+    (c) => acquireCredentials(c).length > 0 && errorsDiffer(c.errors.badCredentials, c.errors.malformed),
+    () => ['acquire.missing-field'],
+  ),
+  fault(
+    'crash-on-bad-input',
+    'A body that is not valid JSON answers 500.',
+    'acquire body json',
+    acquireHasJsonBody,
+    () => ['acquire.malformed-body', 'robust.no-5xx'],
+  ),
+  fault('wrong-success-status', 'Acquire answers a different 2xx (201 instead of 200, 200 instead of any other).', 'always', always, () => ['acquire.ok']),
+  fault(
+    'query-placement-ignored',
+    'Companions in the query string are not read.',
+    'a companion with a query alternate',
+    hasQueryAlternate,
+    () => ['present.alternate'],
+  ),
+  fault(
+    'expired-as-invalid',
+    'An expired token is answered with errors.invalid.',
+    'errors.expired differs from errors.invalid',
+    expiredDiffersFromInvalid,
+    (c) => [...(hasTtl(c) ? ['expiry.ttl'] : []), ...(hasIdle(c) ? ['expiry.sliding'] : []), ...(c.tokens ? ['expiry.custom'] : [])],
+  ),
+  fault(
+    'secret-echo',
+    "A failed login's error body has an extra property echoing the submitted secrets.",
+    'acquire uses a secret credential',
+    (c) => acquireSecrets(c).length > 0,
+    () => ['robust.no-secret-echo'],
+  ),
+  fault('refresh-broken', 'The refreshed token is not accepted.', 'refresh', (c) => c.refresh !== undefined, () => ['refresh.ok']),
+  fault('refresh-garbage-accepted', 'An unknown refresh credential is refreshed (a new session).', 'refresh', (c) => c.refresh !== undefined, () => ['refresh.invalid']),
+  fault(
+    'expired-refresh-flipped',
+    'Refreshing an expired token does the opposite of refresh.expired.',
+    'refresh and a lifetime',
+    (c) => c.refresh !== undefined && (hasTtl(c) || hasIdle(c)),
+    () => ['refresh.expired'],
+  ),
+  fault(
+    'refresh-key-unchecked',
+    "Refresh accepts another session's key.",
+    'a refresh request with two or more secret parts',
+    (c) => refreshSecretParts(c).length >= 2,
+    () => ['refresh.mismatched-key'],
+  ),
+  fault(
+    'revoke-all',
+    'Revoking or logging out one token revokes every token of the user.',
+    'logout or tokens',
+    (c) => c.logout !== undefined || c.tokens !== undefined,
+    () => ['revoke.isolated'],
+  ),
+  fault(
+    'list-without-expiration',
+    'Listed tokens lack the expiration field.',
+    'tokens.list.fields.expiration',
+    (c) => c.tokens?.list.fields.expiration !== undefined,
+    () => ['tokens.list'],
+  ),
+  fault('rotate-keeps-old', 'A rotated-out private token still works.', 'tokens.rotate', (c) => c.tokens?.rotate !== undefined, () => ['tokens.rotate']),
+  fault(
+    'any-scheme-accepted',
+    'The scheme is not checked (the value is accepted after any scheme word, or none).',
+    'always',
+    always,
+    () => ['present.wrong-scheme'],
+  ),
+  fault('missing-token-accepted', 'A request without the credential header is served.', 'always', always, () => ['present.missing']),
+  fault(
+    'missing-challenge',
+    'The headers an error declares (such as WWW-Authenticate) are omitted.',
+    'errors.missing, errors.invalid or errors.badCredentials declares headers',
+    (c) => challengeKillers(c).length > 0,
+    challengeKillers,
+  ),
+  fault(
+    'wrong-expires-field',
+    'Expires-at and expires-in parts report half the real lifetime.',
+    'an expires-at or expires-in part in acquire or refresh',
+    (c) => lifetimeParts(c).length > 0,
+    () => ['expiry.reported'],
+  ),
+  fault('jwt-missing-claims', 'JWTs are issued without iat.', 'token.format jwt', isJwt, () => ['jwt.claims']),
+];
+
+const BY_NAME = new Map<string, Fault>(FAULTS.map((f) => [f.name, f]));
+
+export function faultByName(name: string): Fault | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The fault a mock runs with (possibly none); the one place the mock asks which rule to break. */
+export class ActiveFault {
+  readonly name: FaultName | undefined;
+
+  constructor(name?: FaultName) {
+    this.name = name;
+  }
+
+  is(name: FaultName): boolean {
+    return this.name === name;
+  }
+}
+
+/** The fault to run with, or an Error saying why it cannot run against this contract. */
+export function selectFault(contract: Contract, name: string | undefined): ActiveFault | Error {
+  if (name === undefined) return new ActiveFault();
+  const f = faultByName(name);
+  if (!f) return new Error(`Unknown fault '${name}'. Known faults: ${FAULT_NAMES.join(', ')}.`);
+  if (!f.applies(contract)) {
+    return new Error(`Fault '${name}' does not apply to the contract '${contract.id}': it needs ${f.when}.`);
+  }
+  return new ActiveFault(f.name);
+}

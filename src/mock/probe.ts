@@ -1,0 +1,56 @@
+/**
+ * The probe and logout: the two exchanges every session can make once authenticated. The probe
+ * answers its declared status with a body sampled from its schema; logout revokes the presented
+ * session, or, where the token travels in the body instead (RFC 7009 revocation), the session that
+ * token names. A request body the contract declares is still read, so a malformed one is refused.
+ */
+import { issuedParts } from '../contract/model.js';
+import type { MockContext } from './context.js';
+import { successReply } from './credentials.js';
+import type { Incoming, Reply } from './exchange.js';
+import type { RequestReading } from './read.js';
+import { revoke } from './revoke.js';
+import type { RouteKind } from './routes.js';
+import type { Session } from './sessions.js';
+
+/** The route's body, if it declares one, is well formed and carries its credential and issued-part placeholders. */
+export function bodyRefusal(ctx: MockContext, kind: RouteKind, req: Incoming): Reply | RequestReading | undefined {
+  const reading = ctx.readers.get(kind)?.read(req);
+  if (!reading) return undefined;
+  if (reading.malformed) return ctx.errors.reply('malformed');
+  if (reading.absent.size === 0) return reading;
+  const parts = issuedParts(ctx.contract);
+  for (const name of reading.absent) if (name in ctx.contract.credentials || parts.has(name)) return ctx.errors.reply('malformed');
+  return reading;
+}
+
+function isReply(v: Reply | RequestReading | undefined): v is Reply {
+  return v !== undefined && 'status' in v;
+}
+
+export function probe(ctx: MockContext, req: Incoming): Reply {
+  const refused = bodyRefusal(ctx, 'probe', req);
+  return isReply(refused) ? refused : successReply(ctx, ctx.contract.probe.response);
+}
+
+export function logout(ctx: MockContext, req: Incoming, session: Session | undefined): Reply {
+  const spec = ctx.contract.logout;
+  if (!spec) return ctx.errors.reply('invalid');
+  const read = bodyRefusal(ctx, 'logout', req);
+  if (isReply(read)) return read;
+  // An unknown token is no error here: revocation of what does not exist succeeds (RFC 7009 §2.2).
+  revoke(ctx, session ?? (read ? namedSession(ctx, read.vars) : undefined));
+  return { status: spec.response.status, body: spec.response.status === 204 ? undefined : {} };
+}
+
+/** The session an issued value in the request names (a token in a revocation body). */
+function namedSession(ctx: MockContext, vars: Readonly<Record<string, string>>): Session | undefined {
+  const token = vars[ctx.contract.token.part];
+  if (token !== undefined) return ctx.sessions.byToken(token);
+  for (const name of issuedParts(ctx.contract).keys()) {
+    const v = vars[name];
+    const s = v === undefined ? undefined : ctx.sessions.byPart(name, v);
+    if (s) return s;
+  }
+  return undefined;
+}

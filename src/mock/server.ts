@@ -1,0 +1,213 @@
+/**
+ * The mock server: `startMock(contract)` serves any resolved contract over node:http on loopback.
+ * This file owns only the transport: reading a body (at most 64 KiB, else 413), splitting path and
+ * query, turning an unexpected exception into a generic 500 (a bug for the tests to catch, never a
+ * path to rely on), and one log line per exchange. What each exchange does lives in its own file.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Contract } from '../contract/model.js';
+import { issuedParts } from '../contract/model.js';
+import { Authenticator } from './auth.js';
+import { TestClock } from './clock.js';
+import type { MockContext } from './context.js';
+import { dispatch, type Dispatched } from './dispatch.js';
+import { ErrorReplies } from './errors.js';
+import type { Reply } from './exchange.js';
+import { header, jsonReply, LazyParams, writeReply } from './exchange.js';
+import { selectFault } from './faults.js';
+import { createMint } from './issue.js';
+import { ExchangeLog } from './log.js';
+import { RequestReader } from './read.js';
+import { contractRoutes, type Route, type RouteKind } from './routes.js';
+import { SessionStore } from './sessions.js';
+
+export interface MockOptions {
+  /** A fault from FAULTS to run with; it must apply to the contract. */
+  readonly fault?: string;
+  /** Replaces lifetime.ttl.seconds. */
+  readonly ttl?: number;
+  /** Replaces lifetime.idle.seconds. */
+  readonly idle?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0: a free port. */
+  readonly port?: number;
+  /** Receives one redacted line per exchange. */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningMock {
+  /** Base URL, without a trailing slash. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Largest request body read; a larger one is answered 413. */
+export const BODY_LIMIT = 64 * 1024;
+/** A body up to this size is read to its end before the 413, so the client sees the answer. */
+const DRAIN_LIMIT = 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+/** What an unexpected exception becomes: a generic 500, nothing about the request or the error. */
+const INTERNAL_ERROR = jsonReply(500, { error: 'internal_error' });
+
+export async function startMock(contract: Contract, options: MockOptions = {}): Promise<RunningMock> {
+  const ctx = await createContext(contract, options);
+  const log = options.log ? { write: options.log, format: new ExchangeLog(contract) } : undefined;
+  const server = createServer((req, res) => {
+    const started = log ? performance.now() : 0;
+    // Most requests carry no body and are answered in the same tick, without a promise.
+    if (!hasBody(req)) exchange(ctx, req, res, EMPTY, started, log);
+    else void readBody(req).then((body) => exchange(ctx, req, res, body, started, log));
+  });
+  await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
+
+async function createContext(contract: Contract, options: MockOptions): Promise<MockContext> {
+  const fault = selectFault(contract, options.fault);
+  if (fault instanceof Error) throw fault;
+  const ttl = lifetimeOverride(options.ttl, contract.lifetime?.ttl?.seconds, 'ttl');
+  const idle = lifetimeOverride(options.idle, contract.lifetime?.idle?.seconds, 'idle');
+  const clock = new TestClock();
+  const sessions = new SessionStore(contract.token.part);
+  const mint = await createMint(contract, fault);
+  const auth = new Authenticator(contract, fault, clock, sessions, mint, new Set(issuedParts(contract).keys()));
+  const routes = contractRoutes(contract);
+  const numeric = contract.tokens?.create.expiry.format === 'unix' ? new Set([contract.tokens.create.expiry.var]) : new Set<string>();
+  const readers = new Map<RouteKind, RequestReader>(routes.map((r) => [r.kind, new RequestReader(r.request, fault, r.kind === 'tokens.create' ? numeric : undefined)]));
+  return {
+    contract,
+    fault,
+    clock,
+    sessions,
+    mint,
+    errors: new ErrorReplies(contract, fault, clock),
+    auth,
+    routes,
+    readers,
+    acquireReaders: [contract.acquire.request, ...(contract.acquire.alternates ?? []).map((a) => a.request)].map((request) => ({
+      request,
+      reader: new RequestReader(request, fault),
+    })),
+    ttl,
+    idle,
+    user: `user-${randomUUID()}`,
+  };
+}
+
+function lifetimeOverride(value: number | undefined, declared: number | undefined, name: 'ttl' | 'idle'): number | undefined {
+  if (value === undefined) return declared;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`The ${name} override must be a positive number of seconds.`);
+  if (declared === undefined) throw new Error(`The ${name} override replaces lifetime.${name}, but the contract declares no lifetime.${name}.`);
+  return value;
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+type Log = { write: (line: string) => void; format: ExchangeLog } | undefined;
+
+function exchange(ctx: MockContext, req: IncomingMessage, res: ServerResponse, body: Buffer | 'too-large' | 'aborted', started: number, log: Log): void {
+  if (body === 'aborted') return;
+  const method = req.method ?? 'GET';
+  const { path, rawQuery } = splitUrl(req.url ?? '/');
+  const line: LogLine | undefined = log && { log, method, path, rawQuery, started };
+  if (body === 'too-large') return send(res, jsonReply(413, { error: 'payload_too_large', limit: BODY_LIMIT }, { connection: 'close' }), undefined, line);
+  let out: Dispatched | Promise<Dispatched>;
+  try {
+    out = dispatch(ctx, { method, path, query: new LazyParams(rawQuery), form: new LazyParams(body), rawHeaders: req.rawHeaders, body, pathVars: {} });
+  } catch {
+    return send(res, INTERNAL_ERROR, undefined, line);
+  }
+  if (out instanceof Promise) {
+    out.then(
+      (d) => send(res, d.reply, d.route, line),
+      () => send(res, INTERNAL_ERROR, undefined, line),
+    );
+  } else send(res, out.reply, out.route, line);
+}
+
+/** What the log line of an exchange needs once the reply is known. */
+interface LogLine {
+  readonly log: NonNullable<Log>;
+  readonly method: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly started: number;
+}
+
+function send(res: ServerResponse, reply: Reply, route: Route | undefined, line: LogLine | undefined): void {
+  if (res.headersSent || res.destroyed) return;
+  try {
+    writeReply(res, reply);
+  } catch {
+    // A header value the contract declares may be unsendable; answer without headers.
+    if (!res.headersSent) writeReply(res, INTERNAL_ERROR);
+  }
+  if (line) line.log.write(line.log.format.line(line.method, line.path, line.rawQuery, reply.status, performance.now() - line.started, route));
+}
+
+function splitUrl(url: string): { path: string; rawQuery: string } {
+  let target = url;
+  if (!target.startsWith('/')) {
+    // absolute-form (a proxy request) or '*'
+    try {
+      const u = new URL(target);
+      target = `${u.pathname}${u.search}`;
+    } catch {
+      return { path: target, rawQuery: '' };
+    }
+  }
+  const q = target.indexOf('?');
+  return q < 0 ? { path: target, rawQuery: '' } : { path: target.slice(0, q), rawQuery: target.slice(q + 1) };
+}
+
+/** Whether the request announces a body (most GETs do not, and are served without waiting for one). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = header(req, 'content-length');
+  return (length !== undefined && length !== '0') || header(req, 'transfer-encoding') !== undefined;
+}
+
+/** The body, 'too-large' past BODY_LIMIT, or 'aborted' when the client went away. */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
+  const length = header(req, 'content-length');
+  if (length !== undefined && Number(length) > DRAIN_LIMIT) return Promise.resolve('too-large');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (v: Buffer | 'too-large' | 'aborted') => {
+      if (!done) {
+        done = true;
+        resolve(v);
+      }
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) chunks.push(chunk);
+      else if (size > DRAIN_LIMIT) finish('too-large');
+    });
+    req.on('end', () => finish(size > BODY_LIMIT ? 'too-large' : Buffer.concat(chunks, size)));
+    req.on('error', () => finish('aborted'));
+    req.on('close', () => finish(req.complete ? (size > BODY_LIMIT ? 'too-large' : Buffer.concat(chunks, size)) : 'aborted'));
+  });
+}

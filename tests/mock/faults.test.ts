@@ -1,0 +1,286 @@
+/**
+ * Every fault breaks its rule, and only where it applies: for each fault and each seed it applies
+ * to, an HTTP-level probe of the rule holds against the faultless mock and fails against the mock
+ * with the fault. The registry itself is pinned to the shared catalog (names, killers, where each
+ * applies).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { decodeJwt } from 'jose';
+import { errorFor } from '../../src/contract/model.js';
+import { acquireCredentials, acquireSecrets } from '../../src/mock/facts.js';
+import { FAULT_NAMES, FAULTS, faultByName, type FaultName } from '../../src/mock/faults.js';
+import { changeChar, mockOf, seed, SEEDS, validator, withMock, type Creds, type MockClient, type SeedId } from './client.js';
+
+/** Check ids of the shared catalog. */
+const CHECK_IDS = new Set([
+  'acquire.ok', 'acquire.bad-credentials', 'acquire.missing-field', 'acquire.malformed-body',
+  'present.ok', 'present.missing', 'present.garbage', 'present.tampered', 'present.wrong-scheme', 'present.companion', 'present.alternate', 'present.mismatched-parts',
+  'jwt.claims', 'jwt.ttl', 'jwt.alg-none', 'jwt.signature',
+  'expiry.ttl', 'expiry.sliding', 'expiry.custom', 'expiry.required', 'expiry.reported',
+  'refresh.ok', 'refresh.rotation', 'refresh.invalid', 'refresh.expired', 'refresh.mismatched-key', 'refresh.rolling', 'refresh.rolling-success-only',
+  'revoke.logout', 'revoke.token', 'revoke.isolated', 'tokens.list', 'tokens.rotate', 'robust.no-5xx', 'robust.no-secret-echo',
+]);
+
+const ALL: readonly SeedId[] = SEEDS;
+const BKT = 'basic-key-token';
+const IC = 'identity-credentials';
+const PT = 'private-tokens';
+const VZ = 'vidizmo';
+const WA = 'waldo';
+const OA = 'oauth2';
+
+/** Where each fault applies among the seeds (the catalog's "applies when", evaluated). */
+const APPLIES: Record<FaultName, readonly SeedId[]> = {
+  'no-expiry': [BKT, PT, WA, OA],
+  'long-expiry': [BKT, PT, WA, OA],
+  'no-revocation': [BKT, PT, VZ, OA],
+  'refresh-reuse': [BKT, VZ],
+  'wrong-error-status': ALL,
+  'wrong-error-body': ALL,
+  'missing-header-accepted': [IC],
+  'alg-none-accepted': [PT, WA],
+  'tampered-accepted': [PT, WA],
+  'prefix-match': [BKT, IC, VZ, OA],
+  'no-rolling-token': [WA],
+  'rolling-not-longer': [WA],
+  'rolling-on-error': [WA],
+  'no-sliding': [VZ],
+  'wrong-key-accepted': [BKT],
+  'default-expiry-accepted': [PT],
+  'custom-expiry-ignored': [PT],
+  'bad-credentials-accepted': ALL,
+  'missing-field-accepted': ALL,
+  'crash-on-bad-input': [BKT, IC, PT, VZ, WA],
+  'wrong-success-status': ALL,
+  'query-placement-ignored': [IC],
+  'expired-as-invalid': [VZ],
+  'secret-echo': ALL,
+  'refresh-broken': [BKT, VZ],
+  'refresh-garbage-accepted': [BKT, VZ],
+  'expired-refresh-flipped': [BKT, VZ],
+  'refresh-key-unchecked': [BKT],
+  'revoke-all': [BKT, PT, VZ, OA],
+  'list-without-expiration': [PT],
+  'rotate-keeps-old': [PT],
+  'any-scheme-accepted': ALL,
+  'missing-token-accepted': ALL,
+  'missing-challenge': [BKT, WA, OA],
+  'wrong-expires-field': [BKT, OA],
+  'jwt-missing-claims': [PT, WA],
+};
+
+const ok = async (c: MockClient, creds: Creds): Promise<boolean> => c.isSuccess(await c.probe(creds));
+const token = (c: MockClient, creds: Creds): string => creds[c.contract.token.part] ?? '';
+const ttl = (c: MockClient): number => c.contract.lifetime?.ttl?.seconds ?? 0;
+const idle = (c: MockClient): number => c.contract.lifetime?.idle?.seconds ?? 0;
+const lifetime = (c: MockClient): number => Math.max(ttl(c), idle(c));
+
+async function privateToken(c: MockClient, login: Creds, inSeconds = 600): Promise<Creds> {
+  const now = await c.now();
+  const { res, token: t } = await c.createToken(login, new Date((now + inSeconds) * 1000).toISOString());
+  assert.equal(res.status, c.contract.tokens?.create.response.status, res.text);
+  return t;
+}
+
+/** A full presentation (companions and all) whose token is garbage of the right length. */
+async function garbage(c: MockClient): Promise<Creds> {
+  const creds = await c.login();
+  return { ...creds, [c.contract.token.part]: 'g'.repeat(token(c, creds).length) };
+}
+
+/** Revokes one of two credentials the way the contract offers: logout, else private token revocation. */
+async function revokeOne(c: MockClient): Promise<{ revoked: Creds; other: Creds }> {
+  const login = await c.login();
+  if (c.contract.logout) {
+    const other = await c.login();
+    await c.logout(login);
+    return { revoked: login, other };
+  }
+  const t = c.contract.tokens;
+  assert.ok(t);
+  const a = await privateToken(c, login);
+  const b = await privateToken(c, login);
+  await c.send(t.revoke.request, login, { with: { id: a.id ?? '' } });
+  return { revoked: a, other: b };
+}
+
+/** For each fault: whether the rule it breaks holds on this mock, observed over HTTP. */
+const RULES: Record<FaultName, (c: MockClient) => Promise<boolean>> = {
+  'no-expiry': async (c) => {
+    const creds = await c.login();
+    await c.advance(ttl(c) + 1);
+    return c.isError(await c.probe(creds), 'expired');
+  },
+  'long-expiry': async (c) => {
+    const creds = await c.login();
+    await c.advance(ttl(c) + 1);
+    return c.isError(await c.probe(creds), 'expired');
+  },
+  'no-revocation': async (c) => !(await ok(c, (await revokeOne(c)).revoked)),
+  'refresh-reuse': async (c) => {
+    const creds = await c.login();
+    assert.equal((await c.refresh(creds)).res.status, 200);
+    return c.isError((await c.refresh(creds)).res, 'refreshInvalid');
+  },
+  'wrong-error-status': async (c) => (await c.probe(await garbage(c))).status === errorFor(c.contract, 'invalid').status,
+  'wrong-error-body': async (c) => validator(c.contract.errors.invalid.schema ?? {})((await c.probe(await garbage(c))).json),
+  'missing-header-accepted': async (c) => c.isError(await c.probe(await c.login(), { omitCompanion: c.contract.present.companions[0]?.name ?? '' }), 'companionMissing'),
+  'alg-none-accepted': async (c) => {
+    const creds = await c.login();
+    const payload = token(c, creds).split('.')[1];
+    const forged = `${Buffer.from('{"alg":"NONE","typ":"JWT"}').toString('base64url')}.${payload}.`;
+    return !(await ok(c, { ...creds, [c.contract.token.part]: forged }));
+  },
+  'tampered-accepted': async (c) => {
+    const creds = await c.login();
+    return !(await ok(c, { ...creds, [c.contract.token.part]: changeChar(token(c, creds), -3) }));
+  },
+  'prefix-match': async (c) => {
+    const creds = await c.login();
+    return !(await ok(c, { ...creds, [c.contract.token.part]: changeChar(token(c, creds), -1) }));
+  },
+  'no-rolling-token': async (c) => (await c.probe(await c.login())).headers.authorization !== undefined,
+  'rolling-not-longer': async (c) => {
+    const creds = await c.login();
+    await c.advance(10);
+    const rolled = (await c.probe(creds)).headers.authorization?.replace(/^Bearer /, '') ?? '';
+    await c.advance(ttl(c) - 10 + 1);
+    return ok(c, { token: rolled });
+  },
+  'rolling-on-error': async (c) => (await c.probe({ token: 'garbage' })).headers.authorization === undefined,
+  'no-sliding': async (c) => {
+    const creds = await c.login();
+    await c.advance(idle(c) - 2);
+    assert.ok(await ok(c, creds));
+    await c.advance(idle(c) - 2);
+    return ok(c, creds);
+  },
+  'wrong-key-accepted': async (c) => {
+    const a = await c.login();
+    const b = await c.login();
+    return c.isError(await c.probe(a, { vars: { key: b.key ?? '' } }), 'mismatched');
+  },
+  'default-expiry-accepted': async (c) => c.isError((await c.createToken(await c.login(), undefined)).res, 'malformed'),
+  'custom-expiry-ignored': async (c) => {
+    const t = await privateToken(c, await c.login(), 600);
+    await c.advance(601);
+    return c.isError(await c.probe(t), 'expired');
+  },
+  'bad-credentials-accepted': async (c) => c.isError(await c.acquire({ with: { [acquireSecrets(c.contract)[0] ?? '']: 'wrong-secret' } }), 'badCredentials'),
+  'missing-field-accepted': async (c) => c.isError(await c.acquire({ drop: [acquireCredentials(c.contract)[0] ?? ''] }), 'malformed'),
+  'crash-on-bad-input': async (c) => (await c.acquire({ rawBody: '{"a":' })).status < 500,
+  'wrong-success-status': async (c) => (await c.acquire()).status === c.contract.acquire.response.status,
+  'query-placement-ignored': async (c) => {
+    const alt = c.contract.present.companions.find((x) => x.in.includes('query'));
+    return c.isSuccess(await c.probe(await c.login(), { placement: { [alt?.name ?? '']: 'query' } }));
+  },
+  'expired-as-invalid': async (c) => {
+    const creds = await c.login();
+    await c.advance(lifetime(c) + 1);
+    return c.isError(await c.probe(creds), 'expired');
+  },
+  'secret-echo': async (c) => {
+    const secret = 'Echo-Me-If-You-Dare-5f2c9a';
+    const res = await c.acquire({ with: { [acquireSecrets(c.contract)[0] ?? '']: secret } });
+    return !res.text.includes(secret);
+  },
+  'refresh-broken': async (c) => ok(c, (await c.refresh(await c.login())).creds),
+  'refresh-garbage-accepted': async (c) => {
+    const creds = await c.login();
+    return (await c.refresh({ ...creds, token: 'garbage-token', refresh: 'garbage-refresh' })).res.status !== 200;
+  },
+  'expired-refresh-flipped': async (c) => {
+    const creds = await c.login();
+    await c.advance(lifetime(c) + 1);
+    const { res } = await c.refresh(creds);
+    return c.contract.refresh?.expired === 'allowed' ? res.status === 200 : res.status !== 200;
+  },
+  'refresh-key-unchecked': async (c) => {
+    const a = await c.login();
+    const b = await c.login();
+    return c.isError((await c.refresh({ ...a, key: b.key ?? '' })).res, 'refreshInvalid');
+  },
+  'revoke-all': async (c) => ok(c, (await revokeOne(c)).other),
+  'list-without-expiration': async (c) => {
+    const login = await c.login();
+    const t = await privateToken(c, login);
+    const list = await c.send(c.contract.tokens?.list.request ?? c.contract.probe.request, login);
+    const item = (list.json as { items: Record<string, unknown>[] }).items.find((i) => i.id === t.id);
+    return typeof item?.expiresAt === 'string' && Date.parse(item.expiresAt) === Date.parse(t.expiresAt ?? '');
+  },
+  'rotate-keeps-old': async (c) => {
+    const login = await c.login();
+    const t = await privateToken(c, login);
+    const rotate = await c.send(c.contract.tokens?.rotate?.request ?? c.contract.probe.request, login, { with: { id: t.id ?? '' } });
+    assert.equal(rotate.status, 200);
+    return !(await ok(c, t));
+  },
+  'any-scheme-accepted': async (c) => {
+    const creds = await c.login();
+    return c.isError(await c.probe(creds, { scheme: c.contract.present.scheme === 'none' ? 'Bearer' : null }), 'wrongScheme');
+  },
+  'missing-token-accepted': async (c) => c.isError(await c.probe(await c.login(), { omit: true }), 'missing'),
+  'missing-challenge': async (c) => {
+    const missing = c.isError(await c.probe(await c.login(), { omit: true }), 'missing');
+    const bad = c.isError(await c.acquire({ with: { [acquireSecrets(c.contract)[0] ?? '']: 'wrong-secret' } }), 'badCredentials');
+    return missing && bad;
+  },
+  'wrong-expires-field': async (c) => {
+    const now = await c.now();
+    const creds = await c.login();
+    const [name, part] = Object.entries(c.contract.acquire.response.parts ?? {}).find(([, p]) => p.kind === 'expires-at' || p.kind === 'expires-in') ?? [];
+    const v = creds[name ?? ''] ?? '';
+    const reported = part?.kind === 'expires-in' ? now + Number(v) : part?.format === 'unix' ? Number(v) : Date.parse(v) / 1000;
+    return Math.abs(reported - (now + ttl(c))) <= 5;
+  },
+  'jwt-missing-claims': async (c) => typeof decodeJwt(token(c, await c.login())).iat === 'number',
+};
+
+describe('the fault registry', () => {
+  test('names every fault of the catalog once, each with one sentence of what it breaks', () => {
+    assert.equal(new Set(FAULTS.map((f) => f.name)).size, FAULTS.length);
+    assert.deepEqual(FAULTS.map((f) => f.name), [...FAULT_NAMES]);
+    assert.equal(FAULTS.length, 36);
+    for (const f of FAULTS) {
+      assert.match(f.breaks, /^[A-Z].*\.$/, f.name);
+      assert.equal(faultByName(f.name), f);
+    }
+    assert.equal(faultByName('nope'), undefined);
+  });
+
+  test('applies to exactly the seeds its condition selects', () => {
+    for (const f of FAULTS) {
+      const seeds = SEEDS.filter((id) => f.applies(seed(id)));
+      assert.deepEqual(seeds.sort(), [...APPLIES[f.name]].sort(), f.name);
+    }
+  });
+
+  test('names only catalog checks as killers, at least one wherever it applies', () => {
+    for (const f of FAULTS) {
+      for (const id of APPLIES[f.name]) {
+        const killers = f.killers(seed(id));
+        assert.ok(killers.length > 0, `${f.name} on ${id}`);
+        for (const k of killers) assert.ok(CHECK_IDS.has(k), `${f.name}: ${k}`);
+      }
+    }
+    assert.deepEqual(FAULTS.find((f) => f.name === 'expired-as-invalid')?.killers(seed('vidizmo')), ['expiry.sliding']);
+    assert.deepEqual(FAULTS.find((f) => f.name === 'no-revocation')?.killers(seed('private-tokens')), ['revoke.token']);
+  });
+});
+
+for (const id of SEEDS) {
+  describe(`${id}: each applicable fault breaks its rule, which the faultless mock keeps`, () => {
+    let faultless: MockClient;
+    let close: () => Promise<void>;
+    before(async () => ({ client: faultless, close } = await mockOf(id)));
+    after(() => close());
+
+    for (const f of FAULTS.filter((x) => APPLIES[x.name].includes(id))) {
+      test(f.name, async () => {
+        assert.equal(await RULES[f.name](faultless), true, `the faultless mock keeps the rule ${f.name} breaks`);
+        assert.equal(await withMock(id, { fault: f.name }, RULES[f.name]), false, `${f.name} breaks it: ${f.breaks}`);
+      });
+    }
+  });
+}
