@@ -6,8 +6,9 @@ import { errorFor } from '../contract/model.js';
 import { jsonTemplates, placeholders } from '../contract/template.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, type CheckContext } from './context.js';
-import { describeError, errorProblem, observed } from './expect.js';
-import { acquire, extractParts } from './flows.js';
+import type { AcquireCase, RequestSpec } from '../contract/schema.js';
+import { describeError, errorProblem, errorSpecProblem, observed } from './expect.js';
+import { acquire, acquireWith, extractParts, mustWork } from './flows.js';
 import { pass } from './run.js';
 
 /** Credential names the acquire request uses, with where each goes. */
@@ -135,7 +136,73 @@ export const acquireChecks: readonly Check[] = [
       return pass(`${bodies.length} malformed bodies refused with ${errorFor(ctx.contract, 'malformed').status}`);
     },
   },
+  {
+    id: 'acquire.alternate',
+    family: 'acquire',
+    level: 'MUST',
+    summary: 'every documented alternative way of asking for a credential issues one that works',
+    source: (c) => (c.acquire.alternates ?? []).map((a) => a.source).join(' / '),
+    applies: (c) => (c.acquire.alternates ?? []).length > 0,
+    async run(ctx) {
+      const alternates = ctx.contract.acquire.alternates ?? [];
+      for (const [i, alt] of alternates.entries()) {
+        const what = `acquire alternate ${i + 1} (${alt.request.method} ${alt.request.path}${describeAuth(alt.request)})`;
+        const { res, credential, problem } = await acquireWith(ctx, alt.request, { purpose: what });
+        if (!credential) {
+          throw new Unmet(`${what} to answer ${ctx.contract.acquire.response.status} with a credential, as the acquire request does (${alt.source})`, `${problem}: ${observed(res)}`);
+        }
+        await mustWork(ctx, credential, `the credential from ${what} to work`);
+      }
+      return pass(`${alternates.length} alternate request${alternates.length > 1 ? 's' : ''} issued working credentials`);
+    },
+  },
+  {
+    id: 'acquire.cases',
+    family: 'acquire',
+    level: 'MUST',
+    summary: 'each declared variation of the acquire request gets its declared error',
+    source: (c) => (c.acquire.cases ?? []).map((k) => k.error.source).join(' / '),
+    applies: (c) => (c.acquire.cases ?? []).length > 0,
+    async run(ctx) {
+      const cases = ctx.contract.acquire.cases ?? [];
+      for (const k of cases) {
+        const { res } = await acquireWith(ctx, withCase(ctx.contract.acquire.request, k), { purpose: `acquire: ${k.summary}` });
+        const problem = errorSpecProblem(res, k.error);
+        if (problem) throw new Unmet(`${k.summary} (case ${k.id}): ${k.error.status} matching its error schema — ${k.error.source}`, `${problem}: ${observed(res)}`);
+        noTokenIn(ctx, res, `case ${k.id}`);
+      }
+      return pass(`${cases.length} case${cases.length > 1 ? 's' : ''} refused as declared: ${cases.map((k) => k.id).join(', ')}`);
+    },
+  },
 ];
+
+function describeAuth(r: RequestSpec): string {
+  return typeof r.auth === 'object' ? `, ${r.auth.scheme} client authentication` : '';
+}
+
+/** The acquire request with a case's fields replaced (null removes one). */
+export function withCase(request: RequestSpec, k: AcquireCase): RequestSpec {
+  const merge = <T>(base: Record<string, T> | undefined, set: Record<string, T | null> | undefined): Record<string, T> | undefined => {
+    if (!set) return base;
+    const out: Record<string, T> = { ...(base ?? {}) };
+    for (const [name, v] of Object.entries(set)) {
+      if (v === null) delete out[name];
+      else out[name] = v;
+    }
+    return out;
+  };
+  const body = request.body;
+  const json = body?.json !== undefined && k.set.json ? merge(body.json as Record<string, unknown>, k.set.json as Record<string, unknown>) : body?.json;
+  const form = merge(body?.form, k.set.form);
+  const query = merge(request.query, k.set.query);
+  const headers = merge(request.headers, k.set.headers);
+  return {
+    ...request,
+    ...(query ? { query } : {}),
+    ...(headers ? { headers } : {}),
+    ...(body ? { body: json !== undefined ? { json } : { form: form ?? {} } } : {}),
+  };
+}
 
 /** The JSON template with every string replaced by a number. */
 function wrongTypes(template: unknown): unknown {

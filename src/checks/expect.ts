@@ -5,7 +5,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { Contract, ErrorCondition } from '../contract/model.js';
+import type { Contract, ErrorCondition, ErrorSpec } from '../contract/model.js';
 import { errorFor } from '../contract/model.js';
 import type { ResponseSpec } from '../contract/schema.js';
 import type { HttpResponse } from '../http/client.js';
@@ -86,8 +86,12 @@ export function describeError(contract: Contract, condition: ErrorCondition): st
 
 /** Undefined when the response is the contract's error for `condition`. */
 export function errorProblem(contract: Contract, res: HttpResponse, condition: ErrorCondition): string | undefined {
+  return errorSpecProblem(res, errorFor(contract, condition));
+}
+
+/** Undefined when the response is this error (status, body schema, headers). */
+export function errorSpecProblem(res: HttpResponse, err: Pick<ErrorSpec, 'status' | 'schema' | 'headers'>): string | undefined {
   if (res.status === 0) return `no response: ${res.error ?? 'unknown error'}`;
-  const err = errorFor(contract, condition);
   const problems: string[] = [];
   if (res.status !== err.status) problems.push(`status ${res.status} instead of ${err.status}`);
   if (err.schema) {

@@ -192,6 +192,11 @@ export function acquire(ctx: CheckContext, opts: Partial<SendOptions> = {}) {
   return issue(ctx, ctx.contract.acquire, { purpose: 'acquire a credential', ...opts });
 }
 
+/** Acquires with another request shape (an alternate, a case) and the acquire response's promises. */
+export function acquireWith(ctx: CheckContext, request: RequestSpec, opts: SendOptions) {
+  return issue(ctx, { request, response: ctx.contract.acquire.response }, opts);
+}
+
 /** Acquires a credential or fails the check: everything else builds on it. */
 export async function mustAcquire(ctx: CheckContext, purpose = 'acquire a credential'): Promise<Credential> {
   const { res, credential, problem } = await acquire(ctx, { purpose });

@@ -19,7 +19,7 @@ export async function acquire(ctx: MockContext, req: Incoming): Promise<Reply> {
     const names = requestPlaceholders(request).filter((n) => n in contract.credentials);
     return { names, reading: reader.read(req) };
   });
-  const readable = candidates.filter((c) => !c.reading.malformed);
+  const readable = candidates.filter((c, i) => !c.reading.malformed && !(i > 0 && fault.is('alternate-refused')));
   // The first request shape that carries all its credentials; else the first readable one, to judge.
   const chosen = readable.find((c) => !c.names.some((n) => c.reading.absent.has(n))) ?? readable[0];
   if (!chosen) return errors.reply('malformed');
@@ -27,7 +27,7 @@ export async function acquire(ctx: MockContext, req: Incoming): Promise<Reply> {
 
   const mismatch = reading.mismatches[0];
   if (mismatch) {
-    const known = (contract.acquire.cases ?? []).find((c) => describes(c, mismatch));
+    const known = fault.is('cases-ignored') ? undefined : (contract.acquire.cases ?? []).find((c) => describes(c, mismatch));
     return known ? errors.of(known.error, known.id) : errors.reply('malformed');
   }
   if (names.some((n) => reading.absent.has(n))) {

@@ -25,6 +25,8 @@ import {
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
 
 export const FAULT_NAMES = [
+  'alternate-refused',
+  'cases-ignored',
   'no-expiry',
   'long-expiry',
   'no-revocation',
@@ -113,6 +115,23 @@ function fault(
 }
 
 export const FAULTS: readonly Fault[] = [
+  fault(
+    'alternate-refused',
+    'Only the documented acquire request issues a credential; its alternates (client_secret_post) are refused as malformed.',
+    'acquire.alternates',
+    (c) => (c.acquire.alternates ?? []).length > 0,
+    () => ['acquire.alternate'],
+  ),
+  fault(
+    'cases-ignored',
+    "A request described by an acquire case gets the generic malformed error instead of the case's own (e.g. invalid_request for unsupported_grant_type).",
+    'acquire.cases whose error differs from errors.malformed',
+    (c) => {
+      const malformed = errorFor(c, 'malformed');
+      return (c.acquire.cases ?? []).some((k) => k.error.status !== malformed.status || JSON.stringify(k.error.schema) !== JSON.stringify(malformed.schema));
+    },
+    () => ['acquire.cases'],
+  ),
   fault('no-expiry', 'The fixed TTL is ignored: tokens never expire by TTL (a JWT still states its exp).', 'lifetime.ttl', hasTtl, () => ['expiry.ttl']),
   fault('long-expiry', 'The TTL is doubled (JWT exp and reported expiry parts too).', 'lifetime.ttl', hasTtl, () => ['expiry.ttl']),
   fault(

@@ -4,6 +4,7 @@
  * with the fault. The registry itself is pinned to the shared catalog (names, killers, where each
  * applies).
  */
+import { withCase } from '../../src/checks/acquire.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
@@ -14,7 +15,7 @@ import { changeChar, mockOf, seed, SEEDS, validator, withMock, type Creds, type 
 
 /** Check ids of the shared catalog. */
 const CHECK_IDS = new Set([
-  'acquire.ok', 'acquire.bad-credentials', 'acquire.missing-field', 'acquire.malformed-body',
+  'acquire.ok', 'acquire.bad-credentials', 'acquire.missing-field', 'acquire.malformed-body', 'acquire.alternate', 'acquire.cases',
   'present.ok', 'present.missing', 'present.garbage', 'present.tampered', 'present.wrong-scheme', 'present.companion', 'present.alternate', 'present.mismatched-parts',
   'jwt.claims', 'jwt.ttl', 'jwt.alg-none', 'jwt.signature',
   'expiry.ttl', 'expiry.sliding', 'expiry.custom', 'expiry.required', 'expiry.reported',
@@ -32,6 +33,8 @@ const OA = 'oauth2';
 
 /** Where each fault applies among the seeds (the catalog's "applies when", evaluated). */
 const APPLIES: Record<FaultName, readonly SeedId[]> = {
+  'alternate-refused': [OA],
+  'cases-ignored': [OA],
   'no-expiry': [BKT, PT, WA, OA],
   'long-expiry': [BKT, PT, WA, OA],
   'no-revocation': [BKT, PT, VZ, OA],
@@ -107,6 +110,17 @@ async function revokeOne(c: MockClient): Promise<{ revoked: Creds; other: Creds 
 
 /** For each fault: whether the rule it breaks holds on this mock, observed over HTTP. */
 const RULES: Record<FaultName, (c: MockClient) => Promise<boolean>> = {
+  'alternate-refused': async (c) => {
+    const alt = c.contract.acquire.alternates?.[0];
+    assert.ok(alt);
+    return (await c.send(alt.request, undefined)).status === c.contract.acquire.response.status;
+  },
+  'cases-ignored': async (c) => {
+    const k = c.contract.acquire.cases?.[0];
+    assert.ok(k);
+    const res = await c.send(withCase(c.contract.acquire.request, k), undefined);
+    return res.status === k.error.status && validator(k.error.schema ?? {})(res.json);
+  },
   'no-expiry': async (c) => {
     const creds = await c.login();
     await c.advance(ttl(c) + 1);
@@ -241,7 +255,7 @@ describe('the fault registry', () => {
   test('names every fault of the catalog once, each with one sentence of what it breaks', () => {
     assert.equal(new Set(FAULTS.map((f) => f.name)).size, FAULTS.length);
     assert.deepEqual(FAULTS.map((f) => f.name), [...FAULT_NAMES]);
-    assert.equal(FAULTS.length, 36);
+    assert.equal(FAULTS.length, 38);
     for (const f of FAULTS) {
       assert.match(f.breaks, /^[A-Z].*\.$/, f.name);
       assert.equal(faultByName(f.name), f);
