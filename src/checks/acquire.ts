@@ -3,28 +3,13 @@
  * malformed ones give the documented 4xx and never a token.
  */
 import { errorFor } from '../contract/model.js';
-import { jsonTemplates, placeholders } from '../contract/template.js';
+import { acquireCredentials, acquireSecrets } from '../contract/facts.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, type CheckContext } from './context.js';
 import type { AcquireCase, RequestSpec } from '../contract/schema.js';
 import { describeError, errorProblem, errorSpecProblem, observed } from './expect.js';
 import { acquire, acquireWith, extractParts, mustWork } from './flows.js';
 import { pass } from './run.js';
-
-/** Credential names the acquire request uses, with where each goes. */
-export function acquireInputs(ctx: Pick<CheckContext, 'contract'>): string[] {
-  const r = ctx.contract.acquire.request;
-  const templates = [
-    r.path,
-    ...Object.values(r.query ?? {}),
-    ...Object.values(r.headers ?? {}),
-    ...jsonTemplates(r.body?.json).map((t) => t.template),
-    ...Object.values(r.body?.form ?? {}),
-    ...(typeof r.auth === 'object' ? [r.auth.value] : []),
-  ];
-  const names = new Set(templates.flatMap(placeholders));
-  return [...names].filter((n) => n in ctx.contract.credentials);
-}
 
 /** Spends live-account allowance for deliberately failing logins, or skips. */
 export function spendBadAttempts(ctx: CheckContext, n: number): void {
@@ -70,9 +55,9 @@ export const acquireChecks: readonly Check[] = [
     level: 'MUST',
     summary: 'a wrong secret credential is refused with the documented error and no token',
     source: (c) => c.errors.badCredentials.source,
-    applies: (c) => acquireInputs({ contract: c }).some((n) => c.credentials[n]?.secret !== false),
+    applies: (c) => acquireSecrets(c).length > 0,
     async run(ctx) {
-      const secrets = acquireInputs(ctx).filter((n) => ctx.contract.credentials[n]?.secret !== false);
+      const secrets = acquireSecrets(ctx.contract);
       spendBadAttempts(ctx, secrets.length);
       for (const name of secrets) {
         const value = ctx.target.credentials[name] ?? '';
@@ -92,9 +77,9 @@ export const acquireChecks: readonly Check[] = [
     level: 'MUST',
     summary: 'a request missing a credential is refused as malformed, with no token',
     source: (c) => c.errors.malformed.source,
-    applies: (c) => acquireInputs({ contract: c }).length > 0,
+    applies: (c) => acquireCredentials(c).length > 0,
     async run(ctx) {
-      const names = acquireInputs(ctx);
+      const names = acquireCredentials(ctx.contract);
       spendBadAttempts(ctx, names.length);
       for (const name of names) {
         const { res } = await acquire(ctx, { purpose: `acquire without ${name}`, vars: { [name]: undefined } });

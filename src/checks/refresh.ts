@@ -10,10 +10,10 @@
  * else the presented token itself.
  */
 import { decodeJwt } from 'jose';
+import { refreshFinder, refreshSecretParts } from '../contract/facts.js';
 import type { Contract } from '../contract/model.js';
-import { errorFor, issuedParts } from '../contract/model.js';
-import { jsonTemplates, placeholders, render } from '../contract/template.js';
-import type { RequestSpec } from '../contract/schema.js';
+import { errorFor } from '../contract/model.js';
+import { render } from '../contract/template.js';
 import type { HttpResponse } from '../http/client.js';
 import { passUntil, serverNow } from './boundary.js';
 import type { Check } from './check.js';
@@ -261,32 +261,6 @@ function judgeRefusal(ctx: CheckContext, res: HttpResponse, condition: 'refreshI
   if (problem) throw new Unmet(`${what} to be refused with ${describeError(ctx.contract, condition)}`, `${problem}: ${observed(res)}`);
 }
 
-/** Every placeholder of a request's templates (the presented token is not one: see `auth`). */
-function requestPlaceholders(req: RequestSpec): string[] {
-  const templates = [
-    req.path,
-    ...Object.values(req.query ?? {}),
-    ...Object.values(req.headers ?? {}),
-    ...jsonTemplates(req.body?.json).map((t) => t.template),
-    ...Object.values(req.body?.form ?? {}),
-    ...(typeof req.auth === 'object' ? [req.auth.value] : []),
-  ];
-  return [...new Set(templates.flatMap(placeholders))];
-}
-
-/** Issued secret parts the refresh request carries in its templates (a key, a refresh token). */
-export function refreshSecretParts(contract: Contract): string[] {
-  if (!contract.refresh) return [];
-  const parts = issuedParts(contract);
-  return requestPlaceholders(contract.refresh.request).filter((n) => parts.has(n) && (parts.get(n)?.kind ?? 'secret') === 'secret');
-}
-
-/** The refresh credential among them: the first the presentation does not use, else the first. */
-export function refreshFinder(contract: Contract): string | undefined {
-  const secret = refreshSecretParts(contract);
-  const presented = new Set(placeholders(contract.present.value));
-  return secret.find((n) => !presented.has(n)) ?? secret[0];
-}
 
 function refreshCredentialName(contract: Contract): string {
   return refreshFinder(contract) ?? 'token';

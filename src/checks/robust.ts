@@ -11,7 +11,8 @@ import type { RequestSpec, ResponseSpec } from '../contract/schema.js';
 import { jsonTemplates, placeholders, render } from '../contract/template.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
-import { acquireInputs, spendBadAttempts } from './acquire.js';
+import { acquireSecrets } from '../contract/facts.js';
+import { spendBadAttempts } from './acquire.js';
 import { presentedSecretParts, sameShape } from './alter.js';
 import type { Check } from './check.js';
 import { Unmet, type CheckContext } from './context.js';
@@ -73,7 +74,7 @@ export const robustChecks: readonly Check[] = [
       const marker = randomBytes(6).toString('hex');
       const tried: string[] = [];
 
-      const secretInputs = acquireInputs(ctx).filter((n) => ctx.contract.credentials[n]?.secret !== false);
+      const secretInputs = acquireSecrets(ctx.contract);
       spendBadAttempts(ctx, secretInputs.length);
       for (const name of secretInputs) {
         const value = distinctive(name, marker);
@@ -240,7 +241,7 @@ async function negativeBattery(ctx: CheckContext, valid: Credential): Promise<Ne
     const base = { credential: token ? valid : garbage, vars };
 
     if (isAcquire) {
-      const secrets = acquireInputs(ctx).filter((n) => ctx.contract.credentials[n]?.secret !== false);
+      const secrets = acquireSecrets(ctx.contract);
       if (secrets.length) {
         const long = Object.fromEntries(secrets.map((n) => [n, `${'Z'.repeat(4096)}-${ctx.run}`]));
         const odd = Object.fromEntries(secrets.map((n) => [n, `' OR '1'='1" --<script>${ctx.run}`]));

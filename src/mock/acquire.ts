@@ -10,7 +10,7 @@ import type { AcquireCase } from '../contract/schema.js';
 import type { MockContext } from './context.js';
 import { issueParts, startLogin, successReply } from './credentials.js';
 import type { Incoming, Reply } from './exchange.js';
-import { isSecretCredential, requestPlaceholders } from './facts.js';
+import { isSecretCredential, requestPlaceholders } from '../contract/facts.js';
 import type { Mismatch, RequestReading } from './read.js';
 
 export async function acquire(ctx: MockContext, req: Incoming): Promise<Reply> {

@@ -20,7 +20,7 @@ import {
   lifetimeParts,
   presentedSecretParts,
   refreshSecretParts,
-} from './facts.js';
+} from '../contract/facts.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
 
@@ -126,10 +126,7 @@ export const FAULTS: readonly Fault[] = [
     'cases-ignored',
     "A request described by an acquire case gets the generic malformed error instead of the case's own (e.g. invalid_request for unsupported_grant_type).",
     'acquire.cases whose error differs from errors.malformed',
-    (c) => {
-      const malformed = errorFor(c, 'malformed');
-      return (c.acquire.cases ?? []).some((k) => k.error.status !== malformed.status || JSON.stringify(k.error.schema) !== JSON.stringify(malformed.schema));
-    },
+    (c) => (c.acquire.cases ?? []).some((k) => errorsDiffer(k.error, errorFor(c, 'malformed'))),
     () => ['acquire.cases'],
   ),
   fault('no-expiry', 'The fixed TTL is ignored: tokens never expire by TTL (a JWT still states its exp).', 'lifetime.ttl', hasTtl, () => ['expiry.ttl']),

@@ -9,7 +9,7 @@ import type { ErrorCondition } from '../contract/model.js';
 import type { MockContext } from './context.js';
 import { issueParts, startLogin, successReply } from './credentials.js';
 import type { Incoming, Reply } from './exchange.js';
-import { refreshFinder, refreshSecretParts } from './facts.js';
+import { refreshFinder, refreshSecretParts } from '../contract/facts.js';
 import { isExpired, type Session } from './sessions.js';
 
 export async function refresh(ctx: MockContext, req: Incoming): Promise<Reply> {

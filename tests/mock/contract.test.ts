@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Contract } from '../../src/contract/model.js';
-import { isSecretCredential, requestPlaceholders } from '../../src/mock/facts.js';
+import { isSecretCredential, requestPlaceholders } from '../../src/contract/facts.js';
 import { startMock } from '../../src/mock/server.js';
 import { call, changeChar, MockClient, seed, SEEDS, validator, withMock } from './client.js';
 

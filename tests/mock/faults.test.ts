@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { errorFor } from '../../src/contract/model.js';
-import { acquireCredentials, acquireSecrets } from '../../src/mock/facts.js';
+import { acquireCredentials, acquireSecrets } from '../../src/contract/facts.js';
 import { FAULT_NAMES, FAULTS, faultByName, type FaultName } from '../../src/mock/faults.js';
 import { changeChar, mockOf, seed, SEEDS, validator, withMock, type Creds, type MockClient, type SeedId } from './client.js';
 

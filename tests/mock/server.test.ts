@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { acquireSecrets } from '../../src/mock/facts.js';
+import { acquireSecrets } from '../../src/contract/facts.js';
 import { startMock } from '../../src/mock/server.js';
 import { call, changeChar, mockOf, MockClient, seed, SEEDS, withMock } from './client.js';
 

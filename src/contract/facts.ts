@@ -1,11 +1,11 @@
 /**
- * Facts about a contract that the mock (and its fault list) decide on: which placeholders a request
- * carries, which of them are secret, whether two error promises can be told apart. Derived from the
- * resolved `Contract` only, so no provider is ever named in the mock.
+ * Facts about a contract that both sides decide on — the mock serving it and the checks judging it:
+ * which placeholders a request carries, which of them are secret, whether two error promises can be
+ * told apart. Derived from the resolved `Contract` only, so no provider is ever named in code.
  */
-import type { Contract, ErrorSpec, PartSpec, RequestSpec } from '../contract/model.js';
-import { errorFor, issuedParts } from '../contract/model.js';
-import { jsonTemplates, placeholders } from '../contract/template.js';
+import type { Contract, ErrorSpec, PartSpec, RequestSpec } from './model.js';
+import { errorFor, issuedParts } from './model.js';
+import { jsonTemplates, placeholders } from './template.js';
 
 /** Every placeholder a request uses: path, query, headers, body and inline authentication. */
 export function requestPlaceholders(req: RequestSpec): string[] {
