@@ -11,8 +11,7 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   lint: async (argv) => (await import('./lint.js')).runLint(argv),
   mock: async (argv) => (await import('./mock.js')).runMock(argv),
-  // The scaffold command goes here once src/cli/new.ts exists:
-  // new: async (argv) => (await import('./new.js')).runNew(argv),
+  new: async (argv) => (await import('./new.js')).runNew(argv),
 };
 
 export async function main(argv: string[]): Promise<number> {

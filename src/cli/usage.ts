@@ -21,6 +21,7 @@ export const MAIN_USAGE = `Usage: authconform <command> [options]
 Commands:
   lint <files...> [--format text|json]   Check spec files and report every problem as file:line:col: message.
   mock <spec> [--port N] [--fault NAME]  Serve a mock of the provider a spec describes (mock --help for more).
+  new <id> [--out FILE] [--force]        Write a commented starter spec (default specs/<id>.yaml).
   help                                   Show this help.
 
 Options:
@@ -40,6 +41,24 @@ Options:
   -h, --help               Show this help.
 
 Exit status: 0 clean, 1 spec problems, 2 usage error.
+`;
+
+export const NEW_USAGE = `Usage: authconform new <id> [--out FILE] [--force]
+
+Writes a commented starter spec for a new provider: every required section filled with placeholders
+that lint clean and that the mock serves, the optional sections commented out, and the schema modeline
+for editors. Replace each TODO with what the provider's document says (docs/writing-a-spec.md).
+
+Arguments:
+  <id>               The spec id: lower-case letters, digits and '-', starting with a letter. It names
+                     the Playwright project and the AUTHCONFORM_<ID>_* variables.
+
+Options:
+  -o, --out FILE     Where to write it (default specs/<id>.yaml); missing folders are created.
+  -f, --force        Overwrite FILE if it exists (otherwise nothing is written and the exit status is 1).
+  -h, --help         Show this help.
+
+Exit status: 0 written, 1 not written (the file exists or cannot be written), 2 usage error.
 `;
 
 /** The version in package.json. */
