@@ -25,8 +25,8 @@ describe('published spec schema', () => {
     assert.equal(readFileSync(SCHEMA_FILE, 'utf8'), schemaText());
   });
 
-  test('there are five seed specs', () => {
-    assert.deepEqual(specFiles, ['basic-key-token.yaml', 'identity-credentials.yaml', 'private-tokens.yaml', 'vidizmo.yaml', 'waldo.yaml']);
+  test('there are the five seed specs and the OAuth 2.0 spec', () => {
+    assert.deepEqual(specFiles, ['basic-key-token.yaml', 'identity-credentials.yaml', 'oauth2.yaml', 'private-tokens.yaml', 'vidizmo.yaml', 'waldo.yaml']);
   });
 
   for (const f of specFiles) {
