@@ -4,7 +4,7 @@
  * private tokens. Checks compose these; every value a request carries that could be secret joins the
  * run's redactor before the exchange can be shown.
  */
-import type { RequestSpec, ResponseSpec } from '../contract/schema.js';
+import { DEFAULT_AUTH_HEADER, type RequestSpec, type ResponseSpec } from '../contract/schema.js';
 import { getPointer, render, renderJson, type Vars } from '../contract/template.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { Unmet, type CheckContext } from './context.js';
@@ -109,7 +109,7 @@ export function buildRequest(ctx: CheckContext, spec: RequestSpec, opts: SendOpt
     if (value !== undefined) {
       const encodedValue = spec.auth.scheme === 'Basic' ? Buffer.from(value).toString('base64') : value;
       const word = SCHEME_WORD[spec.auth.scheme];
-      headers[spec.auth.header] = word ? `${word} ${encodedValue}` : encodedValue;
+      headers[spec.auth.header ?? DEFAULT_AUTH_HEADER] = word ? `${word} ${encodedValue}` : encodedValue;
     }
   }
   let presentedForm: Record<string, string> = {};

@@ -16,12 +16,34 @@ const Source = Type.String({
     'Where this rule comes from: the sentence of the provider document (quoted) or an RFC clause such as "RFC 6749 §5.2". Reports cite it.',
 });
 
-const Template = Type.String({
-  description:
-    'Text with {name} placeholders. A name is a credential (see `credentials`), an issued part (see `parts`) or a value the harness chooses (such as a custom expiry).',
-});
+/** What every template's description ends with: editors show it beside the key's own meaning. */
+export const TEMPLATE_NOTE =
+  'Text with {name} placeholders. A name is a credential (see `credentials`), an issued part (see `parts`) or a value the harness chooses (such as a custom expiry).';
 
-const Identifier = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'A name usable as a {placeholder}.' });
+const Template = Type.String({ description: TEMPLATE_NOTE });
+
+/** A template with a meaning of its own, stated before the note on templates. */
+function TemplateFor(meaning: string) {
+  return Described(Template, `${meaning} ${TEMPLATE_NOTE}`);
+}
+
+/**
+ * A shared shape (a request, a response, an error…) with the meaning it has in one place, so an editor
+ * shows that meaning rather than the shape's general one. The spread keeps TypeBox's symbol keys, so
+ * the static type is the shape's own.
+ */
+function Described<T extends TSchema>(schema: T, description: string): T {
+  return { ...schema, description };
+}
+
+const IDENTIFIER_NOTE = 'A name usable as a {placeholder}.';
+
+const Identifier = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: IDENTIFIER_NOTE });
+
+/** An identifier with a meaning of its own, stated before the rule for names (a pattern error quotes both). */
+function IdentifierFor(meaning: string) {
+  return Described(Identifier, `${meaning} ${IDENTIFIER_NOTE}`);
+}
 
 /** A string enum as plain JSON Schema `enum` (clearer errors than a union of literals). */
 function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
@@ -41,11 +63,16 @@ const Scheme = StringEnum(['Bearer', 'Basic', 'none'], {
   description: '`Bearer <value>`, `Basic base64(<value>)`, or `none` (the raw value with no scheme).',
 });
 
+/** The header inline client authentication goes in when the spec names none. */
+export const DEFAULT_AUTH_HEADER = 'Authorization';
+
 export const InlineAuthSchema = Type.Object(
   {
-    header: Type.String({ minLength: 1, default: 'Authorization' }),
+    header: Type.Optional(
+      Type.String({ minLength: 1, default: DEFAULT_AUTH_HEADER, description: `The header it goes in (default ${DEFAULT_AUTH_HEADER}).` }),
+    ),
     scheme: Scheme,
-    value: Template,
+    value: TemplateFor('What is sent, a template, such as `{clientId}:{clientSecret}`.'),
   },
   { ...closed, description: 'Authentication of this request that is not the issued token, such as client_secret_basic.' },
 );
@@ -100,42 +127,33 @@ export const PartSchema = Type.Object(
   { ...closed, description: 'Where an issued value is found: exactly one of `pointer` or `header`.' },
 );
 
+/** What a response header must look like, and what the mock sends for it. */
+const HeaderRule = Type.Object(
+  {
+    pattern: Type.String({ description: 'A regular expression the header value must match.' }),
+    example: Type.String({ description: 'The value the mock sends; must match `pattern`.' }),
+  },
+  closed,
+);
+
 export const ResponseSchema = Type.Object(
   {
-    status: Status,
+    status: Described(Status, 'The status of success.'),
     schema: Type.Optional(JsonSchemaValue),
-    headers: Type.Optional(
-      Type.Record(
-        Type.String(),
-        Type.Object(
-          {
-            pattern: Type.String({ description: 'A regular expression the header value must match.' }),
-            example: Type.String({ description: 'The value the mock sends; must match `pattern`.' }),
-          },
-          closed,
-        ),
-        { description: 'Response headers the contract promises.' },
-      ),
-    ),
+    headers: Type.Optional(Type.Record(Type.String(), HeaderRule, { description: 'Response headers the contract promises.' })),
     parts: Type.Optional(Type.Record(Identifier, PartSchema, { ...closed, description: 'Issued values and where they are.' })),
   },
   { ...closed, description: 'What a successful response looks like.' },
 );
 
-const Exchange = Type.Object(
-  { request: RequestSchema, response: ResponseSchema, source: Source },
-  closed,
-);
-
 export const ErrorSchema = Type.Object(
   {
-    status: Status,
+    status: Described(Status, 'The status of the refusal.'),
     schema: Type.Optional(JsonSchemaValue),
     headers: Type.Optional(
-      Type.Record(
-        Type.String(),
-        Type.Object({ pattern: Type.String(), example: Type.String() }, closed),
-      ),
+      Type.Record(Type.String(), HeaderRule, {
+        description: 'Response headers the refusal must carry, such as WWW-Authenticate.',
+      }),
     ),
     source: Source,
   },
@@ -158,17 +176,22 @@ export const ERROR_CONDITIONS = [
 
 const Errors = Type.Object(
   {
-    missing: ErrorSchema,
-    invalid: ErrorSchema,
-    tampered: Type.Optional(ErrorSchema),
-    wrongScheme: Type.Optional(ErrorSchema),
-    expired: Type.Optional(ErrorSchema),
-    revoked: Type.Optional(ErrorSchema),
-    companionMissing: Type.Optional(ErrorSchema),
-    mismatched: Type.Optional(ErrorSchema),
-    badCredentials: ErrorSchema,
-    malformed: ErrorSchema,
-    refreshInvalid: Type.Optional(ErrorSchema),
+    missing: Described(ErrorSchema, 'A protected request without the credential.'),
+    invalid: Described(ErrorSchema, 'A credential the server does not accept (also the fallback of most other conditions).'),
+    tampered: Type.Optional(Described(ErrorSchema, 'The token with one character changed (fallback `invalid`).')),
+    wrongScheme: Type.Optional(Described(ErrorSchema, 'The right value under another scheme (fallback `invalid`).')),
+    expired: Type.Optional(Described(ErrorSchema, 'A token past its lifetime (fallback `invalid`).')),
+    revoked: Type.Optional(Described(ErrorSchema, 'A token after logout or revocation (fallback `invalid`).')),
+    companionMissing: Type.Optional(Described(ErrorSchema, 'A request missing a companion (fallback `missing`).')),
+    mismatched: Type.Optional(
+      Described(ErrorSchema, 'Parts of two different credentials presented together (fallback `invalid`).'),
+    ),
+    badCredentials: Described(ErrorSchema, 'A login with a wrong secret credential.'),
+    malformed: Described(
+      ErrorSchema,
+      'A login (or token creation) whose body is not the documented shape or lacks a field.',
+    ),
+    refreshInvalid: Type.Optional(Described(ErrorSchema, 'A refused refresh credential (fallback `invalid`).')),
   },
   {
     ...closed,
@@ -177,10 +200,24 @@ const Errors = Type.Object(
   },
 );
 
-const Seconds = Type.Object(
-  { seconds: Type.Integer({ minimum: 1 }), source: Source },
-  closed,
-);
+/** A success known by its status alone, such as a logout's. */
+function SuccessStatus(status: string) {
+  return Type.Object({ status: Described(Status, status) }, { ...closed, description: 'Its success.' });
+}
+
+/** A duration the spec states; `variable` names the AUTHCONFORM_<ID>_* override of a live target. */
+function Seconds(description: string, variable: string) {
+  return Type.Object(
+    {
+      seconds: Type.Integer({
+        minimum: 1,
+        description: `In seconds; a live target may override it (\`AUTHCONFORM_<ID>_${variable}\`).`,
+      }),
+      source: Source,
+    },
+    { ...closed, description },
+  );
+}
 
 export const SpecSchema = Type.Object(
   {
@@ -192,11 +229,11 @@ export const SpecSchema = Type.Object(
     provider: Type.String({ minLength: 1, description: 'Human name of the provider.' }),
     document: Type.Object(
       {
-        title: Type.String({ minLength: 1 }),
-        url: Type.Optional(Type.String({ format: 'uri' })),
+        title: Type.String({ minLength: 1, description: 'Title of the provider document.' }),
+        url: Type.Optional(Type.String({ format: 'uri', description: 'Where the document is published; reports link to it.' })),
         seed: Type.Optional(Type.String({ description: 'The provider document this spec is written from.' })),
       },
-      closed,
+      { ...closed, description: 'The provider document the spec is written from.' },
     ),
     credentials: Type.Record(
       Identifier,
@@ -204,7 +241,7 @@ export const SpecSchema = Type.Object(
         {
           env: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', description: 'Environment variable holding the value for a live target.' }),
           secret: Type.Optional(Type.Boolean({ description: 'Redact this value everywhere (default true).' })),
-          description: Type.Optional(Type.String()),
+          description: Type.Optional(Type.String({ description: 'What the value is, for the person setting the variable.' })),
         },
         closed,
       ),
@@ -221,8 +258,12 @@ export const SpecSchema = Type.Object(
     ),
     token: Type.Object(
       {
-        part: Type.Optional(Identifier),
-        format: StringEnum(['jwt', 'opaque']),
+        part: Type.Optional(
+          IdentifierFor('Which issued part (see `acquire.response.parts`) is the token; default `token`.'),
+        ),
+        format: StringEnum(['jwt', 'opaque'], {
+          description: '`jwt` adds the JWT checks (claims, lifetime, alg none, signature); `opaque` is any string.',
+        }),
         alg: Type.Optional(Type.String({ description: 'Expected JWS alg of a JWT, e.g. HS256.' })),
         source: Source,
       },
@@ -230,11 +271,14 @@ export const SpecSchema = Type.Object(
     ),
     acquire: Type.Object(
       {
-        request: RequestSchema,
-        response: ResponseSchema,
+        request: Described(RequestSchema, 'The login request.'),
+        response: Described(ResponseSchema, 'A successful login: status, body schema, headers and the issued parts.'),
         alternates: Type.Optional(
           Type.Array(
-            Type.Object({ request: RequestSchema, source: Source }, closed),
+            Type.Object(
+              { request: Described(RequestSchema, 'The alternate request.'), source: Source },
+              { ...closed, description: 'One other request that must issue the credential.' },
+            ),
             { description: 'Other requests that must issue the same credential, such as client_secret_post beside client_secret_basic.' },
           ),
         ),
@@ -243,19 +287,35 @@ export const SpecSchema = Type.Object(
             Type.Object(
               {
                 id: Type.String({ pattern: '^[a-z][a-z0-9-]*$', description: 'Names the case in reports.' }),
-                summary: Type.String({ minLength: 1 }),
+                summary: Type.String({ minLength: 1, description: 'One line describing the case, shown in reports.' }),
                 set: Type.Object(
                   {
-                    form: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
-                    json: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-                    query: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
-                    headers: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
+                    form: Type.Optional(
+                      Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), {
+                        description: 'Form fields to replace; null removes one.',
+                      }),
+                    ),
+                    json: Type.Optional(
+                      Type.Record(Type.String(), Type.Unknown(), {
+                        description: 'Top-level JSON body fields to replace; null removes one.',
+                      }),
+                    ),
+                    query: Type.Optional(
+                      Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), {
+                        description: 'Query parameters to replace; null removes one.',
+                      }),
+                    ),
+                    headers: Type.Optional(
+                      Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), {
+                        description: 'Request headers to replace; null removes one.',
+                      }),
+                    ),
                   },
                   { ...closed, description: 'Fields of the acquire request to replace; null removes a field.' },
                 ),
-                error: ErrorSchema,
+                error: Described(ErrorSchema, 'The error this variation must get.'),
               },
-              closed,
+              { ...closed, description: 'One variation of the acquire request.' },
             ),
             { description: 'Variations of the acquire request and the error each must get, such as RFC 6749 §5.2 error codes.' },
           ),
@@ -272,13 +332,17 @@ export const SpecSchema = Type.Object(
         ),
         query: Type.Optional(Type.String({ minLength: 1, description: 'Or: the query parameter carrying the token.' })),
         scheme: Scheme,
-        value: Type.Optional(Template),
+        value: Type.Optional(
+          TemplateFor(
+            'What is presented, a template; default `{token}` (the token part). Basic needs one, such as `{key}:{token}`.',
+          ),
+        ),
         companions: Type.Optional(
           Type.Array(
             Type.Object(
               {
-                name: Type.String({ minLength: 1 }),
-                value: Template,
+                name: Type.String({ minLength: 1, description: 'The header or query parameter name.' }),
+                value: TemplateFor('Its value, a template.'),
                 in: Type.Array(StringEnum(['header', 'query']), {
                   minItems: 1,
                   uniqueItems: true,
@@ -286,8 +350,9 @@ export const SpecSchema = Type.Object(
                 }),
                 source: Source,
               },
-              closed,
+              { ...closed, description: 'One companion value.' },
             ),
+            { description: 'Values that travel beside the token on every protected request.' },
           ),
         ),
         source: Source,
@@ -295,41 +360,55 @@ export const SpecSchema = Type.Object(
       { ...closed, description: 'Where the token goes on a request.' },
     ),
     probe: Type.Object(
-      { request: RequestSchema, response: ResponseSchema, source: Source },
+      {
+        request: Described(
+          RequestSchema,
+          'The protected request; `auth: token` (or client authentication when the token goes in a form field).',
+        ),
+        response: Described(
+          ResponseSchema,
+          'What success looks like; a `schema` can make success a predicate, such as introspection’s `active: true`.',
+        ),
+        source: Source,
+      },
       { ...closed, description: 'A protected request that proves a credential works.' },
     ),
     lifetime: Type.Optional(
       Type.Object(
         {
-          ttl: Type.Optional(Seconds),
-          idle: Type.Optional(Seconds),
+          ttl: Type.Optional(Seconds('Fixed lifetime from issue.', 'TTL')),
+          idle: Type.Optional(Seconds('Sliding inactivity timeout, reset by each use.', 'IDLE')),
         },
         { ...closed, description: 'Fixed lifetime from issue (`ttl`) and sliding inactivity timeout (`idle`).' },
       ),
     ),
     rolling: Type.Optional(
       Type.Object(
-        { header: Type.String({ minLength: 1 }), scheme: Scheme, source: Source },
+        {
+          header: Type.String({ minLength: 1, description: 'The response header carrying the new token.' }),
+          scheme: Scheme,
+          source: Source,
+        },
         { ...closed, description: 'A fresh token handed back in a response header of every successful call.' },
       ),
     ),
     refresh: Type.Optional(
       Type.Object(
         {
-          request: RequestSchema,
-          response: ResponseSchema,
+          request: Described(RequestSchema, 'The refresh request (`auth: token` presents the token being refreshed).'),
+          response: Described(ResponseSchema, 'Its success; `parts` names the new values.'),
           rotation: Type.Boolean({ description: 'The credential used to refresh cannot be used to refresh again.' }),
           expired: StringEnum(['allowed', 'refused'], { description: 'Whether an expired token may still be refreshed.' }),
           source: Source,
         },
-        closed,
+        { ...closed, description: 'Getting a new token from an issued credential.' },
       ),
     ),
     logout: Type.Optional(
       Type.Object(
         {
-          request: RequestSchema,
-          response: Type.Object({ status: Status }, closed),
+          request: Described(RequestSchema, 'The logout request.'),
+          response: SuccessStatus('The status of a successful logout.'),
           source: Source,
         },
         { ...closed, description: 'Ends the session of the presented token.' },
@@ -340,41 +419,56 @@ export const SpecSchema = Type.Object(
         {
           create: Type.Object(
             {
-              request: RequestSchema,
-              response: ResponseSchema,
+              request: Described(RequestSchema, 'The creation request; it must use the `expiry.var` placeholder.'),
+              response: Described(ResponseSchema, 'A successful creation; its parts must include the token.'),
               expiry: Type.Object(
                 {
-                  var: Identifier,
-                  format: StringEnum(['iso8601', 'unix']),
-                  required: Type.Boolean(),
+                  var: IdentifierFor('The placeholder the harness fills with the chosen expiration, such as `expiresAt`.'),
+                  format: StringEnum(['iso8601', 'unix'], { description: 'How the chosen expiration is written.' }),
+                  required: Type.Boolean({ description: 'Whether a token cannot be created without an expiration.' }),
                   source: Source,
                 },
                 { ...closed, description: 'The custom expiration chosen at creation: the placeholder that carries it.' },
               ),
               source: Source,
             },
-            closed,
+            { ...closed, description: 'Creating a long-lived token with a chosen expiration.' },
           ),
           list: Type.Object(
             {
-              request: RequestSchema,
-              response: ResponseSchema,
+              request: Described(RequestSchema, 'The list request.'),
+              response: Described(ResponseSchema, 'A successful list.'),
               items: Type.String({ pattern: '^(/.*)?$', description: 'JSON pointer to the array of tokens.' }),
               fields: Type.Object(
                 {
-                  id: Type.String({ pattern: '^/' }),
-                  expiration: Type.Optional(Type.String({ pattern: '^/' })),
+                  id: Type.String({ pattern: '^/', description: 'JSON pointer to the token’s id inside one item.' }),
+                  expiration: Type.Optional(
+                    Type.String({ pattern: '^/', description: 'JSON pointer to its expiration inside one item.' }),
+                  ),
                 },
                 { ...closed, description: 'JSON pointers inside one listed item.' },
               ),
               source: Source,
             },
-            closed,
+            { ...closed, description: 'Listing the user’s long-lived tokens.' },
           ),
-          rotate: Type.Optional(Exchange),
+          rotate: Type.Optional(
+            Type.Object(
+              {
+                request: Described(RequestSchema, 'The rotation request.'),
+                response: Described(ResponseSchema, 'A successful rotation; its parts name the new token.'),
+                source: Source,
+              },
+              { ...closed, description: 'Replacing a long-lived token by a new one with the same expiration.' },
+            ),
+          ),
           revoke: Type.Object(
-            { request: RequestSchema, response: Type.Object({ status: Status }, closed), source: Source },
-            closed,
+            {
+              request: Described(RequestSchema, 'The revocation request (`{id}` is the created token’s id part).'),
+              response: SuccessStatus('The status of a successful revocation.'),
+              source: Source,
+            },
+            { ...closed, description: 'Revoking one long-lived token.' },
           ),
         },
         { ...closed, description: 'Long-lived tokens created, listed, rotated and revoked by the user.' },

@@ -6,6 +6,7 @@
  * absence means (a missing credential is malformed; a missing harness value is fine).
  */
 import type { RequestSpec } from '../contract/model.js';
+import { DEFAULT_AUTH_HEADER } from '../contract/schema.js';
 import { placeholders } from '../contract/template.js';
 import type { Incoming } from './exchange.js';
 import { header } from './exchange.js';
@@ -90,8 +91,9 @@ export class RequestReader {
     const auth = this.#spec.auth;
     if (typeof auth === 'object') {
       // Client authentication that is missing or cannot be decoded leaves its credentials unknown.
-      const raw = header(req, auth.header);
-      take('headers', auth.header, auth.value, raw === undefined ? undefined : unscheme(raw, auth.scheme));
+      const name = auth.header ?? DEFAULT_AUTH_HEADER;
+      const raw = header(req, name);
+      take('headers', name, auth.value, raw === undefined ? undefined : unscheme(raw, auth.scheme));
     }
 
     let body: unknown;

@@ -18,6 +18,12 @@ export interface CheckCase {
   readonly rule: RegExp;
   /** The check needs server time to pass: on a target without a clock it skips, saying why. */
   readonly needsTime?: boolean;
+  /** What a failed verdict's `actual` must show, beyond saying something. */
+  readonly actual?: RegExp;
+  /** What a failed verdict's `actual` must never show, such as a value the check sent and names rather than quotes. */
+  readonly actualNever?: RegExp;
+  /** How many exchanges a passing verdict may carry: a check that sends a battery keeps it bounded. */
+  readonly exchanges?: { readonly min: number; readonly max: number };
 }
 
 async function verdictOf(check: Check, seedId: string, fault?: string): Promise<{ verdict: Verdict; secrets: string[] }> {
@@ -30,7 +36,6 @@ async function verdictOf(check: Check, seedId: string, fault?: string): Promise<
   }
 }
 
-/** Whole secrets, and the middle of long ones (a clipped quote can show part of a token). */
 /** The check against a mock that poses as a live target with no test clock and no time to wait. */
 async function clocklessVerdict(check: Check, seedId: string): Promise<Verdict> {
   const mock = await mockScope(seedId);
@@ -42,6 +47,7 @@ async function clocklessVerdict(check: Check, seedId: string): Promise<Verdict> 
   }
 }
 
+/** Whole secrets, and the middle of long ones (a clipped quote can show part of a token). */
 function assertNoSecret(verdict: Verdict, secrets: readonly string[]): void {
   const shown = JSON.stringify(verdict);
   for (const s of secrets) {
@@ -72,6 +78,10 @@ export function familyTests(checks: readonly Check[], cases: Readonly<Record<str
           const { verdict, secrets } = await verdictOf(check, id);
           assert.equal(verdict.status, 'pass', explain(verdict));
           assert.ok(verdict.exchanges.length > 0, 'the verdict carries its exchanges as evidence');
+          if (c.exchanges) {
+            const n = verdict.exchanges.length;
+            assert.ok(n >= c.exchanges.min && n <= c.exchanges.max, `between ${c.exchanges.min} and ${c.exchanges.max} requests (sent ${n})`);
+          }
           assertNoSecret(verdict, secrets);
         });
       }
@@ -94,6 +104,8 @@ export function familyTests(checks: readonly Check[], cases: Readonly<Record<str
             if (verdict.status !== 'fail') return;
             assert.match(verdict.expected, c.rule, explain(verdict));
             assert.ok(verdict.actual.length > 0, 'the verdict says what came');
+            if (c.actual) assert.match(verdict.actual, c.actual);
+            if (c.actualNever) assert.doesNotMatch(verdict.actual, c.actualNever);
             assert.ok(verdict.exchanges.length > 0, 'the verdict carries its exchanges as evidence');
             assertNoSecret(verdict, secrets);
           });

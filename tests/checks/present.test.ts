@@ -1,65 +1,33 @@
 /**
  * present.*: every check passes against the faultless mock of each seed it applies to, and fails under
- * every mock fault that names it as a killer, for every seed that fault applies to.
+ * every mock fault that names it as a killer, for every seed that fault applies to (family-cases.ts);
+ * inline client authentication that leaves out its header uses Authorization; the alterations a check
+ * presents are what they claim to be.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { changeAt, sameShape, tamper } from '../../src/checks/alter.js';
 import { checksFor } from '../../src/checks/catalog.js';
 import { presentChecks } from '../../src/checks/present.js';
-import { FAULTS } from '../../src/mock/faults.js';
-import { explain, mockScope, seed, SEED_IDS, type MockScope } from '../support/mock-scope.js';
+import { newRunId, runCheck } from '../../src/checks/run.js';
+import { parseContract } from '../../src/contract/load.js';
+import { Redactor } from '../../src/http/redact.js';
+import { startMock } from '../../src/mock/server.js';
+import { mockTarget } from '../../src/target/mock.js';
+import { explain, seed, SEED_IDS } from '../support/mock-scope.js';
+import { familyTests } from './family-cases.js';
 
-/** What a failed verdict's `expected` must name: the rule that was broken. */
-const RULE: Record<string, RegExp> = {
-  'present.ok': /probe answers \d{3}/,
-  'present.missing': /errors\.missing/,
-  'present.garbage': /errors\.invalid/,
-  'present.tampered': /errors\.(tampered|invalid)/,
-  'present.wrong-scheme': /errors\.(wrongScheme|invalid)/,
-  'present.companion': /errors\.(companionMissing|missing)/,
-  'present.alternate': /query parameter/,
-  'present.mismatched-parts': /errors\.(mismatched|invalid)/,
-};
-
-for (const id of SEED_IDS) {
-  describe(`present.* against the faultless ${id} mock`, () => {
-    let mock: MockScope;
-    before(async () => {
-      mock = await mockScope(id);
-    });
-    after(() => mock.close());
-    for (const check of presentChecks.filter((c) => c.applies(seed(id)))) {
-      test(`${check.id} passes`, async () => {
-        const v = await mock.verdict(check);
-        assert.equal(v.status, 'pass', explain(v));
-      });
-    }
-  });
-}
-
-describe('present.* under the faults that must kill them', () => {
-  for (const check of presentChecks) {
-    for (const id of SEED_IDS) {
-      const contract = seed(id);
-      if (!check.applies(contract)) continue;
-      for (const fault of FAULTS.filter((f) => f.applies(contract) && f.killers(contract).includes(check.id))) {
-        test(`${check.id} fails on ${id} with ${fault.name}`, async () => {
-          const mock = await mockScope(id, { fault: fault.name });
-          try {
-            const v = await mock.verdict(check);
-            assert.equal(v.status, 'fail', explain(v));
-            if (v.status !== 'fail') return;
-            assert.match(v.expected, RULE[check.id] ?? /./);
-            assert.ok(v.actual.length > 0);
-            assert.ok(v.exchanges.length > 0, 'the failure carries its exchanges as evidence');
-          } finally {
-            await mock.close();
-          }
-        });
-      }
-    }
-  }
+familyTests(presentChecks, {
+  'present.ok': { seeds: SEED_IDS, rule: /probe answers \d{3}/ },
+  'present.missing': { seeds: SEED_IDS, rule: /errors\.missing/ },
+  'present.garbage': { seeds: SEED_IDS, rule: /errors\.invalid/ },
+  'present.tampered': { seeds: SEED_IDS, rule: /errors\.(tampered|invalid)/ },
+  'present.wrong-scheme': { seeds: SEED_IDS, rule: /errors\.(wrongScheme|invalid)/ },
+  'present.companion': { seeds: ['identity-credentials'], rule: /errors\.(companionMissing|missing)/ },
+  'present.alternate': { seeds: ['identity-credentials'], rule: /query parameter/ },
+  'present.mismatched-parts': { seeds: ['basic-key-token'], rule: /errors\.(mismatched|invalid)/ },
 });
 
 describe('present.* applicability', () => {
@@ -69,6 +37,28 @@ describe('present.* applicability', () => {
     assert.deepEqual(where('present.alternate'), ['identity-credentials']);
     assert.deepEqual(where('present.mismatched-parts'), ['basic-key-token']);
     assert.deepEqual(where('present.ok'), [...SEED_IDS]);
+  });
+});
+
+describe('inline client authentication without `header`', () => {
+  test('an oauth2 spec that leaves out auth.header loads, and present.ok passes against its mock (Authorization by default)', async () => {
+    const file = fileURLToPath(new URL('../../specs/oauth2.yaml', import.meta.url));
+    const text = readFileSync(file, 'utf8').replaceAll('auth: { header: Authorization, ', 'auth: { ');
+    const { contract, problems } = parseContract(text, file);
+    assert.deepEqual(problems, []);
+    assert.ok(contract);
+    assert.ok(typeof contract.acquire.request.auth === 'object' && contract.acquire.request.auth.header === undefined);
+    assert.ok(typeof contract.probe.request.auth === 'object' && contract.probe.request.auth.header === undefined);
+    const check = presentChecks.find((c) => c.id === 'present.ok');
+    assert.ok(check);
+    const mock = await startMock(contract);
+    try {
+      const scope = { contract, target: mockTarget(contract, mock.url), redactor: new Redactor(), run: newRunId() };
+      const { verdict } = await runCheck(check, scope);
+      assert.equal(verdict.status, 'pass', explain(verdict));
+    } finally {
+      await mock.close();
+    }
   });
 });
 

@@ -1,66 +1,31 @@
 /**
  * robust.*: both checks pass against the faultless mock of every seed, and fail under every mock
- * fault that names them as killers; a found echo is named in the verdict without showing the secret.
+ * fault that names them as killers (family-cases.ts); a found echo is named in the verdict without
+ * showing the secret; a spent bad-login allowance keeps wrong logins off a live account.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { BadCredentialBudget } from '../../src/checks/context.js';
 import { robustChecks } from '../../src/checks/robust.js';
 import { runCheck } from '../../src/checks/run.js';
-import { FAULTS } from '../../src/mock/faults.js';
-import { explain, mockScope, seed, SEED_IDS, type MockScope } from '../support/mock-scope.js';
+import { explain, mockScope, SEED_IDS } from '../support/mock-scope.js';
+import { familyTests } from './family-cases.js';
 
-const RULE: Record<string, RegExp> = {
-  'robust.no-5xx': /never a 5xx/,
-  'robust.no-secret-echo': /submitted secret/,
-};
-
-for (const id of SEED_IDS) {
-  describe(`robust.* against the faultless ${id} mock`, () => {
-    let mock: MockScope;
-    before(async () => {
-      mock = await mockScope(id);
-    });
-    after(() => mock.close());
-    for (const check of robustChecks.filter((c) => c.applies(seed(id)))) {
-      test(`${check.id} passes`, async () => {
-        const v = await mock.verdict(check);
-        assert.equal(v.status, 'pass', explain(v));
-        if (check.id === 'robust.no-5xx') {
-          const n = v.exchanges.length;
-          assert.ok(n >= 15 && n <= 80, `a bounded battery of tens of requests (sent ${n})`);
-        }
-      });
-    }
-  });
-}
-
-describe('robust.* under the faults that must kill them', () => {
-  for (const check of robustChecks) {
-    for (const id of SEED_IDS) {
-      const contract = seed(id);
-      if (!check.applies(contract)) continue;
-      for (const fault of FAULTS.filter((f) => f.applies(contract) && f.killers(contract).includes(check.id))) {
-        test(`${check.id} fails on ${id} with ${fault.name}`, async () => {
-          const mock = await mockScope(id, { fault: fault.name });
-          try {
-            const v = await mock.verdict(check);
-            assert.equal(v.status, 'fail', explain(v));
-            if (v.status !== 'fail') return;
-            assert.match(v.expected, RULE[check.id] ?? /./);
-            if (check.id === 'robust.no-5xx') assert.match(v.actual, /→ 5\d\d/);
-            if (check.id === 'robust.no-secret-echo') {
-              assert.match(v.actual, /the error body of the response to .* echoes the submitted \w+/);
-              for (const secret of mock.scope.redactor.values()) assert.ok(!v.actual.includes(secret), 'the verdict never shows a secret');
-              assert.ok(!/acf-/.test(v.actual), 'the distinctive value is named, not quoted');
-            }
-          } finally {
-            await mock.close();
-          }
-        });
-      }
-    }
-  }
+familyTests(robustChecks, {
+  'robust.no-5xx': {
+    seeds: SEED_IDS,
+    rule: /never a 5xx/,
+    actual: /→ 5\d\d/,
+    // A bounded battery of tens of requests.
+    exchanges: { min: 15, max: 80 },
+  },
+  'robust.no-secret-echo': {
+    seeds: SEED_IDS,
+    rule: /submitted secret/,
+    actual: /the error body of the response to .* echoes the submitted \w+/,
+    // The distinctive value is named, not quoted.
+    actualNever: /acf-/,
+  },
 });
 
 describe('robust.* on a live account', () => {

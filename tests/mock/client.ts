@@ -12,6 +12,7 @@ import { request } from 'undici';
 import { loadContract } from '../../src/contract/load.js';
 import type { Contract, ErrorCondition, RequestSpec, ResponseSpec } from '../../src/contract/model.js';
 import { errorFor } from '../../src/contract/model.js';
+import { DEFAULT_AUTH_HEADER } from '../../src/contract/schema.js';
 import { getPointer, render, renderJson } from '../../src/contract/template.js';
 import { startMock, type MockOptions, type RunningMock } from '../../src/mock/server.js';
 
@@ -160,7 +161,7 @@ export class MockClient {
       // Client authentication, e.g. client_secret_basic.
       const v = render(req.auth.value, vars);
       const encoded = v === undefined ? undefined : req.auth.scheme === 'Basic' ? Buffer.from(v, 'utf8').toString('base64') : v;
-      if (encoded !== undefined) headers[req.auth.header] = req.auth.scheme === 'none' ? encoded : `${req.auth.scheme} ${encoded}`;
+      if (encoded !== undefined) headers[req.auth.header ?? DEFAULT_AUTH_HEADER] = req.auth.scheme === 'none' ? encoded : `${req.auth.scheme} ${encoded}`;
     }
     let presentedForm: Record<string, string> = {};
     if ((req.auth === 'token' || opts.present) && !opts.anonymous) {

@@ -7,7 +7,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ErrorSchema, InlineAuthSchema, PartSchema, RequestSchema, ResponseSchema, specJsonSchema } from '../../contract/schema.js';
+import {
+  ErrorSchema,
+  InlineAuthSchema,
+  PartSchema,
+  RequestSchema,
+  ResponseSchema,
+  specJsonSchema,
+  TEMPLATE_NOTE,
+} from '../../contract/schema.js';
 
 type Json = Record<string, unknown>;
 
@@ -26,90 +34,6 @@ const SHAPES: readonly { readonly name: string; readonly anchor: string; readonl
   { name: 'error', anchor: 'shape-error', schema: ErrorSchema },
 ];
 
-/**
- * What a key means where the schema gives no description of its own. These lines would be better as
- * `description`s in schema.ts; until then they live here, next to the generator that needs them.
- */
-const FALLBACK: Readonly<Record<string, string>> = {
-  document: 'The provider document the spec is written from.',
-  'document.title': 'Title of the provider document.',
-  'document.url': 'Where the document is published; reports link to it.',
-  'credentials.<name>.description': 'What the value is, for the person setting the variable.',
-  'token.format': '`jwt` adds the JWT checks (claims, lifetime, alg none, signature); `opaque` is any string.',
-  'token.source': 'Where the token\u2019s description comes from.',
-  'acquire.cases[].set.form': 'Form fields to replace; null removes one.',
-  'acquire.cases[].set.json': 'Top-level JSON body fields to replace; null removes one.',
-  'acquire.cases[].set.query': 'Query parameters to replace; null removes one.',
-  'acquire.cases[].set.headers': 'Request headers to replace; null removes one.',
-  'acquire.cases[].error': 'The error this variation must get.',
-  'acquire.cases[]': 'One variation of the acquire request.',
-  'acquire.alternates[]': 'One other request that must issue the credential.',
-  'acquire.alternates[].request': 'The alternate request.',
-  'acquire.request': 'The login request.',
-  'acquire.response': 'A successful login: status, body schema, headers and the issued parts.',
-  'acquire.cases[].summary': 'One line describing the case, shown in reports.',
-  'token.part': 'Which issued part (see `acquire.response.parts`) is the token; default `token`.',
-  'tokens.create.request': 'The creation request; it must use the `expiry.var` placeholder.',
-  'tokens.create.response': 'A successful creation; its parts must include the token.',
-  'tokens.create.expiry.var': 'The placeholder the harness fills with the chosen expiration, such as `expiresAt`.',
-  'tokens.list.request': 'The list request.',
-  'tokens.list.response': 'A successful list.',
-  'tokens.rotate.request': 'The rotation request.',
-  'tokens.rotate.response': 'A successful rotation; its parts name the new token.',
-  'tokens.revoke.request': 'The revocation request (`{id}` is the created token\u2019s id part).',
-  'tokens.revoke.response': 'Its success.',
-  'present.scheme': 'How the value is written in the header.',
-  'present.value': 'What is presented, a template; default `{token}` (the token part). Basic needs one, such as `{key}:{token}`.',
-  'present.companions': 'Values that travel beside the token on every protected request.',
-  'present.companions[]': 'One companion value.',
-  'present.companions[].name': 'The header or query parameter name.',
-  'present.companions[].value': 'Its value, a template.',
-  'probe.request': 'The protected request; `auth: token` (or client authentication when the token goes in a form field).',
-  'probe.response': 'What success looks like; a `schema` can make success a predicate, such as introspection\u2019s `active: true`.',
-  'lifetime.ttl': 'Fixed lifetime from issue.',
-  'lifetime.ttl.seconds': 'In seconds; a live target may override it (`AUTHCONFORM_<ID>_TTL`).',
-  'lifetime.idle': 'Sliding inactivity timeout, reset by each use.',
-  'lifetime.idle.seconds': 'In seconds; a live target may override it (`AUTHCONFORM_<ID>_IDLE`).',
-  'rolling.header': 'The response header carrying the new token.',
-  'rolling.scheme': 'Its scheme.',
-  refresh: 'Getting a new token from an issued credential.',
-  'refresh.request': 'The refresh request (`auth: token` presents the token being refreshed).',
-  'refresh.response': 'Its success; `parts` names the new values.',
-  'logout.request': 'The logout request.',
-  'logout.response': 'Its success.',
-  'logout.response.status': 'The status of a successful logout.',
-  'tokens.create': 'Creating a long-lived token with a chosen expiration.',
-  'tokens.create.expiry.format': 'How the chosen expiration is written.',
-  'tokens.create.expiry.required': 'Whether a token cannot be created without an expiration.',
-  'tokens.list': 'Listing the user\u2019s long-lived tokens.',
-  'tokens.list.fields.id': 'JSON pointer to the token\u2019s id inside one item.',
-  'tokens.list.fields.expiration': 'JSON pointer to its expiration inside one item.',
-  'tokens.rotate': 'Replacing a long-lived token by a new one with the same expiration.',
-  'tokens.revoke': 'Revoking one long-lived token.',
-  'tokens.revoke.response.status': 'The status of a successful revocation.',
-  'errors.missing': 'A protected request without the credential.',
-  'errors.invalid': 'A credential the server does not accept (also the fallback of most other conditions).',
-  'errors.tampered': 'The token with one character changed (fallback `invalid`).',
-  'errors.wrongScheme': 'The right value under another scheme (fallback `invalid`).',
-  'errors.expired': 'A token past its lifetime (fallback `invalid`).',
-  'errors.revoked': 'A token after logout or revocation (fallback `invalid`).',
-  'errors.companionMissing': 'A request missing a companion (fallback `missing`).',
-  'errors.mismatched': 'Parts of two different credentials presented together (fallback `invalid`).',
-  'errors.badCredentials': 'A login with a wrong secret credential.',
-  'errors.malformed': 'A login (or token creation) whose body is not the documented shape or lacks a field.',
-  'errors.refreshInvalid': 'A refused refresh credential (fallback `invalid`).',
-  'shape-request.method': 'The HTTP method.',
-  'shape-request.body.json': 'A JSON body; every string in it is a template.',
-  'shape-inline-auth.header': 'The header it goes in (normally Authorization).',
-  'shape-inline-auth.value': 'What is sent, a template, such as `{clientId}:{clientSecret}`.',
-  'shape-response.status': 'The status of success.',
-  'shape-response.headers.<name>.pattern': 'A regular expression the header value must match.',
-  'shape-error.status': 'The status of the refusal.',
-  'shape-error.headers': 'Response headers the refusal must carry, such as WWW-Authenticate.',
-  'shape-error.headers.<name>.pattern': 'A regular expression the header value must match.',
-  'shape-error.headers.<name>.example': 'The value the mock sends; must match `pattern`.',
-};
-
 interface Row {
   readonly path: string;
   readonly required: boolean;
@@ -118,10 +42,17 @@ interface Row {
 }
 
 const asJson = (v: unknown): string => JSON.stringify(v);
-const shapeJson = SHAPES.map((s) => ({ ...s, json: asJson(s.schema) }));
+
+/** A schema without its own description: where a shape is used, the schema gives it that place's meaning. */
+function bare(schema: unknown): string {
+  const { description: _, ...rest } = JSON.parse(asJson(schema)) as Json;
+  return asJson(rest);
+}
+
+const shapeJson = SHAPES.map((s) => ({ ...s, json: bare(s.schema) }));
 
 function shapeOf(schema: Json, except?: string): (typeof shapeJson)[number] | undefined {
-  const text = asJson(schema);
+  const text = bare(schema);
   return shapeJson.find((s) => s.json === text && s.anchor !== except);
 }
 
@@ -159,20 +90,14 @@ function typeText(s: Json, except?: string): string {
   return 'any JSON value';
 }
 
+/** A template's description ends with the note on templates, after the key's own meaning if it has one. */
 function isTemplate(s: Json): boolean {
-  return typeof s.description === 'string' && s.description.startsWith('Text with {name} placeholders');
+  return typeof s.description === 'string' && s.description.endsWith(TEMPLATE_NOTE);
 }
 
 /** The format as the loader sees it. */
 const ROOT = specJsonSchema() as Json;
 const SOURCE_DESCRIPTION = String(property(ROOT, 'token', 'source').description);
-
-/** Descriptions many keys share (every shape's, an identifier's, a status's) say less than a key's own line. */
-const GENERIC = new Set<unknown>([
-  property(ROOT, 'token', 'part').description,
-  property(JSON.parse(asJson(ResponseSchema)) as Json, 'status').description,
-  ...SHAPES.map((sh) => (sh.schema as Json).description),
-]);
 
 /** `source` keys, wherever they are: one short line instead of the full description each time. */
 const SOURCE_LINE = 'The document\u2019s sentence (or RFC clause) this rule comes from; see [citing](#citing-the-document).';
@@ -181,39 +106,38 @@ function property(schema: Json, ...names: string[]): Json {
   return names.reduce<Json>((s, n) => ((s.properties as Record<string, Json> | undefined)?.[n] ?? {}), schema);
 }
 
-function describe(s: Json, key: string): string {
-  const own = typeof s.description === 'string' && !isTemplate(s) ? s.description : undefined;
-  if (own === SOURCE_DESCRIPTION) return SOURCE_LINE;
-  if (own !== undefined && GENERIC.has(own)) return FALLBACK[key] ?? own;
-  return own ?? FALLBACK[key] ?? '';
+/** A key's meaning: its description, without the note every template shares. */
+function describe(s: Json): string {
+  if (typeof s.description !== 'string') return '';
+  if (s.description === SOURCE_DESCRIPTION) return SOURCE_LINE;
+  return isTemplate(s) ? s.description.slice(0, -TEMPLATE_NOTE.length).trim() : s.description;
 }
 
-/** Rows for the keys under one object schema; `base` is the display path, `key` the fallback key. */
-function rowsOf(schema: Json, base: string, key: string, except?: string): Row[] {
+/** Rows for the keys under one object schema; `base` is the display path. */
+function rowsOf(schema: Json, base: string, except?: string): Row[] {
   const rows: Row[] = [];
   const required = new Set((schema.required as string[] | undefined) ?? []);
   for (const [name, child] of Object.entries((schema.properties as Record<string, Json> | undefined) ?? {})) {
-    rows.push(...rowsAt(child, base ? `${base}.${name}` : name, key ? `${key}.${name}` : name, required.has(name), except));
+    rows.push(...rowsAt(child, base ? `${base}.${name}` : name, required.has(name), except));
   }
   return rows;
 }
 
-function rowsAt(s: Json, path: string, key: string, required: boolean, except?: string): Row[] {
-  const row: Row = { path, required, type: typeText(s, except), description: describe(s, key) };
+function rowsAt(s: Json, path: string, required: boolean, except?: string): Row[] {
+  const row: Row = { path, required, type: typeText(s, except), description: describe(s) };
   if (shapeOf(s, except)) return [row];
-  if (s.type === 'object' && s.properties) return [row, ...rowsOf(s, path, key, except)];
+  if (s.type === 'object' && s.properties) return [row, ...rowsOf(s, path, except)];
   if (s.type === 'object' && s.patternProperties) {
     const values = Object.values(s.patternProperties as Json)[0] as Json | undefined;
     if (values && values.type === 'object' && values.properties && !shapeOf(values, except)) {
-      return [{ ...row, type: 'mapping' }, ...rowsOf(values, `${path}.<name>`, `${key}.<name>`, except)];
+      return [{ ...row, type: 'mapping' }, ...rowsOf(values, `${path}.<name>`, except)];
     }
     return [row];
   }
   if (s.type === 'array') {
     const items = (s.items as Json | undefined) ?? {};
     if (items.type === 'object' && items.properties && !shapeOf(items, except)) {
-      const itemDesc = describe(items, `${key}[]`);
-      return [{ ...row, type: 'list', description: row.description || itemDesc }, ...rowsOf(items, `${path}[]`, `${key}[]`, except)];
+      return [{ ...row, type: 'list', description: row.description || describe(items) }, ...rowsOf(items, `${path}[]`, except)];
     }
   }
   // A union (such as `auth`) is described in one row, its mapping alternative linked as a shape.
@@ -239,14 +163,14 @@ export function specReference(): string {
   const scalars: Row[] = [];
   const sections: string[] = [];
   for (const [name, s] of Object.entries(top)) {
-    const rows = rowsAt(s, name, name, required.has(name));
+    const rows = rowsAt(s, name, required.has(name));
     if (rows.length === 1 && s.type !== 'object') scalars.push(...rows);
     else sections.push(`### \`${name}\`${required.has(name) ? '' : ' (optional)'}\n\n${table(rows)}`);
   }
   for (const shape of SHAPES) {
     const s = JSON.parse(asJson(shape.schema)) as Json;
     const desc = typeof s.description === 'string' ? `${s.description}\n\n` : '';
-    sections.push(`### Shape: ${shape.name}\n\n${desc}${table(rowsOf(s, '', shape.anchor, shape.anchor))}`);
+    sections.push(`### Shape: ${shape.name}\n\n${desc}${table(rowsOf(s, '', shape.anchor))}`);
   }
   return [`### Top level\n\n${table(scalars)}`, ...sections].join('\n\n');
 }
