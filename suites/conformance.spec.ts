@@ -7,12 +7,12 @@ import { checksFor } from '../src/checks/catalog.js';
 import { runCheck } from '../src/checks/run.js';
 import { specFiles } from '../src/contract/discover.js';
 import { formatProblem } from '../src/contract/errors.js';
-import { loadContractFile } from '../src/contract/load.js';
 import { describeTest } from '../src/report/describe-test.js';
 import { verdictText } from '../src/report/verdict-text.js';
 import { runSettings } from '../src/target/env.js';
 import { specTag } from '../src/report/tags.js';
 import { test } from '../fixtures/conformance.js';
+import { runContracts } from '../fixtures/run-contracts.js';
 
 /** An error whose stack is its message: the verdict says everything, a stack trace would only add noise. */
 class ConformanceFailure extends Error {
@@ -23,8 +23,8 @@ class ConformanceFailure extends Error {
   }
 }
 
-for (const file of specFiles(runSettings().specsDir)) {
-  const { contract, problems } = loadContractFile(file);
+for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) {
+  const { contract, problems } = result;
   const id = contract?.id ?? basename(file, extname(file));
   test.describe(id, { tag: specTag(id) }, () => {
     if (!contract) {

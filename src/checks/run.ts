@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Contract } from '../contract/model.js';
-import { HttpClient, Recorder } from '../http/client.js';
+import { HttpClient, Recorder, type ClientOptions } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
 import type { Check, Verdict } from './check.js';
 import { CannotObserve, Unmet, type CheckContext, type Target } from './context.js';
@@ -17,6 +17,8 @@ export interface RunScope {
   readonly target: Target;
   readonly redactor: Redactor;
   readonly run: string;
+  /** The connection pool every check's requests go through (default: one pool shared by the process). */
+  readonly dispatcher?: ClientOptions['dispatcher'];
 }
 
 export function newRunId(): string {
@@ -36,7 +38,7 @@ export interface CheckRun {
 
 export async function runCheck(check: Check, scope: RunScope): Promise<CheckRun> {
   const recorder = new Recorder(scope.redactor);
-  const http = new HttpClient(recorder, { timeoutMs: scope.target.timeoutMs });
+  const http = new HttpClient(recorder, { timeoutMs: scope.target.timeoutMs, ...(scope.dispatcher ? { dispatcher: scope.dispatcher } : {}) });
   const time = serverTime(scope.target, http, envLabel(scope.contract.id));
   for (const [name, value] of Object.entries(scope.target.credentials)) {
     if (scope.contract.credentials[name]?.secret !== false) scope.redactor.add(value, name);
