@@ -7,8 +7,8 @@ import { acquireCredentials, acquireSecrets } from '../contract/facts.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, type CheckContext } from './context.js';
 import type { AcquireCase, RequestSpec } from '../contract/schema.js';
-import { describeError, errorProblem, errorSpecProblem, observed } from './expect.js';
-import { acquire, acquireWith, extractParts, mustWork } from './flows.js';
+import { errorSpecProblem, observed } from './expect.js';
+import { acquire, acquireWith, extractParts, mustRefuse, mustWork } from './flows.js';
 import { pass } from './run.js';
 
 /** Spends live-account allowance for deliberately failing logins, or skips. */
@@ -64,8 +64,7 @@ export const acquireChecks: readonly Check[] = [
         const wrong = wrongValue(value);
         ctx.redactor.add(wrong, name);
         const { res } = await acquire(ctx, { purpose: `acquire with a wrong ${name}`, vars: { [name]: wrong } });
-        const problem = errorProblem(ctx.contract, res, 'badCredentials');
-        if (problem) throw new Unmet(`a wrong ${name} to be refused with ${describeError(ctx.contract, 'badCredentials')}`, `${problem}: ${observed(res)}`);
+        mustRefuse(ctx, res, 'badCredentials', `a wrong ${name}`);
         noTokenIn(ctx, res, `a wrong ${name}`);
       }
       return pass(`each of ${secrets.join(', ')} refused when wrong with ${errorFor(ctx.contract, 'badCredentials').status}`);
@@ -83,8 +82,7 @@ export const acquireChecks: readonly Check[] = [
       spendBadAttempts(ctx, names.length);
       for (const name of names) {
         const { res } = await acquire(ctx, { purpose: `acquire without ${name}`, vars: { [name]: undefined } });
-        const problem = errorProblem(ctx.contract, res, 'malformed');
-        if (problem) throw new Unmet(`a request without ${name} to be refused with ${describeError(ctx.contract, 'malformed')}`, `${problem}: ${observed(res)}`);
+        mustRefuse(ctx, res, 'malformed', `a request without ${name}`);
         noTokenIn(ctx, res, `a request without ${name}`);
       }
       return pass(`each of ${names.join(', ')} required`);
@@ -115,8 +113,7 @@ export const acquireChecks: readonly Check[] = [
       for (const { label, body } of bodies) {
         const { res } = await acquire(ctx, { purpose: `acquire with ${label}`, rawBody: body });
         if (res.status >= 500) throw new Unmet(`${label} to be refused with a 4xx, never a 5xx`, observed(res));
-        const problem = errorProblem(ctx.contract, res, 'malformed');
-        if (problem) throw new Unmet(`${label} to be refused with ${describeError(ctx.contract, 'malformed')}`, `${problem}: ${observed(res)}`);
+        mustRefuse(ctx, res, 'malformed', label);
       }
       return pass(`${bodies.length} malformed bodies refused with ${errorFor(ctx.contract, 'malformed').status}`);
     },
