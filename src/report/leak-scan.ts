@@ -1,17 +1,18 @@
 /**
  * The leak scan: proves that no secret a run knew (credentials, every token issued or presented)
- * reached a file it wrote. Every file under the given folders is searched for every secret in the
- * forms it takes in transit (Redactor.forms: plain, URL-encoded, base64 at any alignment) and in the
- * escaped forms report writers produce (JSON, XML/HTML); archives are searched inside (Playwright's
- * HTML report embeds its data as a base64 zip). A hit names the file and byte offset, never the secret.
- * A file that cannot be read or opened counts as a problem: the scan fails closed.
+ * reached a file it wrote. Every file under the given folders is searched for every secret in every
+ * form the Redactor masks (src/http/secret-forms.ts: plain, percent-encoded, JSON- and XML-escaped,
+ * base64 at any alignment, wrapped once more by a report writer), also where a line fold splits it;
+ * archives are searched inside (Playwright's HTML report embeds its data as a base64 zip). A hit names
+ * the file and byte offset, never the secret. A file that cannot be read or opened counts as a
+ * problem: the scan fails closed.
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Redactor } from '../http/redact.js';
+import { secretForms, unfoldings, type SecretFormKind } from '../http/secret-forms.js';
 import { isZip, zipEntries } from './zip.js';
 
-export type LeakForm = 'plain' | 'URL-encoded' | 'base64' | 'JSON-escaped' | 'XML-escaped';
+export type LeakForm = SecretFormKind;
 
 export interface LeakHit {
   /** The file, relative to the scan's base folder. */
@@ -21,6 +22,8 @@ export interface LeakHit {
   /** Byte offset in the file, or in the entry when there is one. */
   readonly offset: number;
   readonly form: LeakForm;
+  /** The secret was split by a line fold (`\r\n` and a space or tab) where it was found. */
+  readonly folded?: true;
   /** 1-based position of the secret in the scanned list: tells hits of one secret apart without showing it. */
   readonly secret: number;
 }
@@ -43,28 +46,39 @@ interface Needle {
 const MAX_HITS_PER_FILE = 20;
 const EMBEDDED_ZIP = 'data:application/zip;base64,';
 
-function xmlEscaped(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
 /** Every byte sequence that would betray one of the secrets. */
 export function needles(secrets: readonly string[]): Needle[] {
   const out: Needle[] = [];
   secrets.forEach((secret, i) => {
-    const seen = new Set<string>();
-    const add = (text: string, form: LeakForm): void => {
-      if (text.length < 4 || seen.has(text)) return;
-      seen.add(text);
-      out.push({ bytes: Buffer.from(text, 'utf8'), form, secret: i + 1 });
-    };
-    add(secret, 'plain');
-    const urlForms = new Set([encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+')]);
-    for (const f of Redactor.forms(secret)) add(f, urlForms.has(f) ? 'URL-encoded' : 'base64');
-    add(JSON.stringify(secret).slice(1, -1), 'JSON-escaped');
-    add(xmlEscaped(secret), 'XML-escaped');
-    add(xmlEscaped(secret).replace(/&apos;/g, '&#39;'), 'XML-escaped');
+    for (const { text, form } of secretForms(secret)) {
+      const bytes = Buffer.from(text, 'utf8');
+      // The index keys on four bytes; MIN_SECRET_LENGTH keeps every form at least that long.
+      if (bytes.length >= 4) out.push({ bytes, form, secret: i + 1 });
+    }
   });
   return out;
+}
+
+/** Folds as bytes, to tell cheaply whether a buffer needs its unfolded texts searched too. */
+const FOLD_MARKS = ['\r\n ', '\r\n\t', '\\r\\n ', '\\r\\n\\t'].map((m) => Buffer.from(m, 'latin1'));
+
+/** Hits that only the buffer with its line folds removed shows: a secret a fold split. */
+function searchFolded(buf: Buffer, index: Map<number, Needle[]>, limit: number): { offset: number; needle: Needle }[] {
+  if (!FOLD_MARKS.some((m) => buf.includes(m))) return [];
+  // Latin-1 maps each byte to one character, so positions in the text are byte offsets.
+  return unfoldings(buf.toString('latin1'))
+    .flatMap((view) =>
+      search(Buffer.from(view.text, 'latin1'), index, limit).map(({ offset, needle }) => ({
+        offset: view.origin(offset),
+        end: view.origin(offset + needle.bytes.length - 1) + 1,
+        needle,
+      })),
+    )
+    // A match that spans no fold was found in the buffer itself already.
+    .filter(({ offset, end, needle }) => end - offset > needle.bytes.length)
+    .filter((hit, i, all) => all.findIndex((h) => h.offset === hit.offset) === i)
+    .slice(0, limit)
+    .map(({ offset, needle }) => ({ offset, needle }));
 }
 
 /** All offsets of any needle in a buffer: one pass, candidates found by their first four bytes. */
@@ -147,6 +161,9 @@ export function scanForLeaks(roots: readonly string[], secrets: readonly string[
       for (const { offset, needle } of search(buf, index, MAX_HITS_PER_FILE)) {
         hits.push({ file, ...(entry !== undefined ? { entry } : {}), offset, form: needle.form, secret: needle.secret });
       }
+      for (const { offset, needle } of searchFolded(buf, index, MAX_HITS_PER_FILE)) {
+        hits.push({ file, ...(entry !== undefined ? { entry } : {}), offset, form: needle.form, folded: true, secret: needle.secret });
+      }
     }
     if (depth > 2) return;
     for (const archive of archivesIn(buf)) {
@@ -184,7 +201,7 @@ export function describeLeakScan(result: LeakScanResult): string[] {
   if (result.hits.length) {
     lines.push(`Leak scan: ${result.hits.length} hit${result.hits.length === 1 ? '' : 's'} in ${scope}. A secret the run knew was written to:`);
     for (const h of result.hits) {
-      lines.push(`  ${h.file}${h.entry ? ` (inside ${h.entry})` : ''} at byte ${h.offset}: secret #${h.secret}, ${h.form} form`);
+      lines.push(`  ${h.file}${h.entry ? ` (inside ${h.entry})` : ''} at byte ${h.offset}: secret #${h.secret}, ${h.form} form${h.folded ? ', split by a line fold' : ''}`);
     }
   }
   if (result.problems.length) {

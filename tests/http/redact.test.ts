@@ -29,6 +29,73 @@ describe('Redactor', () => {
     }
   });
 
+  it('masks a client_secret_post secret in a form body, where URLSearchParams encodes ~ ! \' ( ) and space', () => {
+    const r = new Redactor();
+    const secret = "post~secret!'(x)* y";
+    r.add(secret, 'postClientSecret');
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'post-client', client_secret: secret }).toString();
+    assert.equal(r.body(body), 'grant_type=client_credentials&client_id=post-client&client_secret=[redacted:postClientSecret]');
+    const lower = encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+    assert.equal(r.text(`state=${lower}&x=1`), 'state=[redacted:postClientSecret]&x=1');
+  });
+
+  it('masks a non-ASCII secret as UTF-8 percent-encoding, JSON \\u escapes, base64 of its UTF-8 bytes and a Latin-1 reading', () => {
+    const r = new Redactor();
+    const secret = 'pässwörd-✓';
+    r.add(secret, 'password');
+    const escaped = (upper: boolean): string =>
+      secret.replace(/[^\x00-\x7f]/g, (c) => `\\u${upper ? c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') : c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    for (const carried of [
+      new URLSearchParams({ s: secret }).toString(),
+      `{"error_description":"bad ${escaped(false)}"}`,
+      `{"error_description":"bad ${escaped(true)}"}`,
+      Buffer.from(`client:${secret}`).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+    ]) {
+      assert.match(r.text(carried), /\[redacted:password\]/, carried);
+    }
+    // undici reads response header values as Latin-1: an echoed UTF-8 secret arrives as mojibake.
+    assert.deepEqual(r.headers({ 'x-echo': Buffer.from(secret).toString('latin1') }), { 'x-echo': '[redacted:password]' });
+  });
+
+  it('masks a 4-character secret in a Basic credential wherever it sits in the pair', () => {
+    const r = new Redactor();
+    r.add('k3y!', 'key');
+    for (const pair of ['k3y!:x', 'k3y!:', 'a:k3y!', 'ab:k3y!', 'abc:k3y!', 'conformance-client:k3y!']) {
+      for (const enc of ['base64', 'base64url'] as const) {
+        const basic = Buffer.from(pair).toString(enc);
+        const out = r.text(`Basic ${basic}`);
+        assert.match(out, /\[redacted:key\]/, `${pair} as ${enc}: ${out}`);
+        const left = out.replace(/^Basic /, '').split('[redacted:key]');
+        assert.ok(left.every((part) => !Buffer.from(part, enc).toString('latin1').includes('k3y!')), out);
+      }
+    }
+  });
+
+  it('masks a secret a header fold splits, raw or JSON-escaped, fold and all', () => {
+    const r = new Redactor();
+    r.add(SECRET, 'password');
+    assert.equal(r.text(`X-Echo: fake-pass\r\n word-for-the-mock; realm="x"`), 'X-Echo: [redacted:password]; realm="x"');
+    assert.equal(r.text(`X-Echo: fake-password-for\r\n\t-the-mock`), 'X-Echo: [redacted:password]');
+    assert.equal(r.text('{"x-echo":"fake-password\\r\\n -for-the-mock"}'), '{"x-echo":"[redacted:password]"}');
+    // Folded where the value had a space (RFC 5322): the break alone is inserted.
+    r.add('two words here', 'phrase');
+    assert.equal(r.text('X-Echo: two words\r\n here'), 'X-Echo: [redacted:phrase]');
+  });
+
+  it('masks overlapping secrets as one, leaving no part of either between masks', () => {
+    const r = new Redactor();
+    r.add('abcdefgh', 'one');
+    r.add('efghijkl', 'two');
+    assert.equal(r.text('<abcdefghijkl>'), '<[redacted:one]>');
+  });
+
+  it('accepts a token with a lone surrogate (a server may issue one) without throwing', () => {
+    const r = new Redactor();
+    assert.doesNotThrow(() => r.add('tok\ud800en-value', 'token'));
+    assert.equal(r.text('x tok\ud800en-value y'), 'x [redacted:token] y');
+  });
+
   it('masks credential headers whatever they hold, keeping the scheme word', () => {
     const r = new Redactor();
     const h = r.headers({ Authorization: 'Bearer abc.def.ghi', Cookie: 'sid=1', 'x-api-key': 'k-123456', Accept: 'application/json' });

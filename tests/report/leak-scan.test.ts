@@ -41,10 +41,13 @@ describe('scanForLeaks', () => {
   const forms: [string, LeakForm, (s: string) => string][] = [
     ['plain', 'plain', (s) => s],
     ['URL-encoded', 'URL-encoded', (s) => encodeURIComponent(s)],
+    ['form-encoded (URLSearchParams)', 'URL-encoded', (s) => new URLSearchParams({ s }).toString().slice(2)],
+    ['percent-encoded with lower-case hex', 'URL-encoded', (s) => encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())],
     ['base64', 'base64', (s) => Buffer.from(s).toString('base64')],
     ['base64url', 'base64', (s) => Buffer.from(s).toString('base64url')],
     ['base64 inside a Basic credential (key:secret)', 'base64', (s) => Buffer.from(`key:${s}`).toString('base64')],
     ['base64 at another alignment (k:secret)', 'base64', (s) => Buffer.from(`k:${s}`).toString('base64')],
+    ['base64 of a form-encoded client_secret (RFC 6749 §2.3.1)', 'base64', (s) => Buffer.from(`id:${new URLSearchParams({ s }).toString().slice(2)}`).toString('base64')],
     ['JSON-escaped', 'JSON-escaped', (s) => JSON.stringify(s).slice(1, -1)],
     ['XML-escaped', 'XML-escaped', (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')],
   ];
@@ -69,6 +72,46 @@ describe('scanForLeaks', () => {
       assertSilent(lines, SECRET);
     });
   }
+
+  it('finds a non-ASCII secret in UTF-8 percent-encoding, JSON \\u escapes and base64 of its UTF-8 bytes', () => {
+    const secret = 'pässwörd-✓~';
+    const written = {
+      'form.txt': new URLSearchParams({ client_secret: secret }).toString(),
+      'python.json': `{"echo": "${secret.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"}`,
+      'java.json': `{"echo": "${secret.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)}"}`,
+      'basic.txt': `Authorization: Basic ${Buffer.from(`client:${secret}`).toString('base64')}`,
+      'latin1.txt': `x-echo: ${Buffer.from(secret).toString('latin1')}`,
+    };
+    const root = tempDir();
+    for (const [file, text] of Object.entries(written)) plant(root, `reports/${file}`, text);
+    const result = scanForLeaks([join(root, 'reports')], [secret], root);
+    const byFile = new Map(result.hits.map((h) => [h.file, h.form]));
+    assert.deepEqual(Object.fromEntries(byFile), {
+      'reports/basic.txt': 'base64',
+      'reports/form.txt': 'URL-encoded',
+      'reports/java.json': 'JSON-escaped',
+      'reports/latin1.txt': 'read as Latin-1',
+      'reports/python.json': 'JSON-escaped',
+    });
+    assertSilent(describeLeakScan(result), secret);
+  });
+
+  it('finds a secret a header fold split, raw or JSON-escaped, and says so', () => {
+    const root = tempDir();
+    const [head, tail] = [SECRET.slice(0, 9), SECRET.slice(9)];
+    plant(root, 'reports/echo.txt', `HTTP/1.1 401 Unauthorized\r\nX-Echo: ${head}\r\n ${tail}\r\n\r\n`);
+    plant(root, 'reports/exchanges.json', JSON.stringify({ headers: { 'x-echo': `${head}\r\n\t${tail}` } }));
+    const result = scanForLeaks([join(root, 'reports')], [SECRET], root);
+    assert.deepEqual(
+      result.hits.map((h) => [h.file, h.folded]),
+      [
+        ['reports/echo.txt', true],
+        ['reports/exchanges.json', true],
+      ],
+    );
+    assert.equal(result.hits[0]!.offset, 'HTTP/1.1 401 Unauthorized\r\nX-Echo: '.length);
+    assert.match(describeLeakScan(result).join('\n'), /reports\/echo\.txt at byte 35: secret #1, plain form, split by a line fold/);
+  });
 
   it('looks inside the base64 zip an HTML report embeds, and inside zip files', () => {
     const root = tempDir();
