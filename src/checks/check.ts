@@ -16,6 +16,8 @@ export interface Pass {
   readonly exchanges: readonly Exchange[];
   /** What was observed, for the report ("refused with 400 ExpiredAccessTokenException at TTL + 1 s"). */
   readonly detail?: string;
+  /** What the check opened on the target and could not release afterwards (release.ts); absent when all was. */
+  readonly release?: string;
 }
 
 export interface Fail {
@@ -25,6 +27,7 @@ export interface Fail {
   readonly expected: string;
   /** What came instead, as a sentence. */
   readonly actual: string;
+  readonly release?: string;
 }
 
 export interface Skip {
@@ -32,6 +35,7 @@ export interface Skip {
   readonly exchanges: readonly Exchange[];
   /** Why the check could not be observed on this target, and what would make it run. */
   readonly reason: string;
+  readonly release?: string;
 }
 
 export type Verdict = Pass | Fail | Skip;

@@ -18,6 +18,12 @@ export interface Target {
   readonly idle?: number;
   /** The target implements the test clock protocol (POST /__test/clock/advance). */
   readonly clock: boolean;
+  /**
+   * The target may be sent payloads that look like attacks (SQL and NoSQL injection strings, markup)
+   * by the robustness checks. A firewall in front of a live server may block the account for them, so
+   * only the mock and a live target that opts in accept them; undefined means no.
+   */
+  readonly hostile?: boolean;
   /** Seconds the harness may really wait for time to pass when there is no clock. */
   readonly maxWait: number;
   /** Deadline of one HTTP exchange. */
@@ -26,11 +32,18 @@ export interface Target {
    * Most requests with deliberately wrong credentials a run may send (a live account can lock).
    * Undefined means no bound (the mock).
    */
-  readonly badCredentialBudget?: BadCredentialBudget;
+  readonly badCredentialBudget?: BadCredentialAllowance;
 }
 
-/** A shared, decrementing allowance of bad-credential attempts for one target. */
-export class BadCredentialBudget {
+/** An allowance of bad-credential attempts for one target, shared by everything that judges it. */
+export interface BadCredentialAllowance {
+  readonly total: number;
+  /** Takes n attempts; false when the allowance is spent (then none is taken). */
+  take(n?: number): boolean;
+}
+
+/** An allowance held in this process's memory (one process judges the target). */
+export class BadCredentialBudget implements BadCredentialAllowance {
   #left: number;
   readonly total: number;
 

@@ -2,7 +2,9 @@
  * The client side of a contract: building requests from templates, presenting a credential (and
  * deliberately wrong variants of it), and the contract's operations — acquire, probe, refresh, logout,
  * private tokens. Checks compose these; every value a request carries that could be secret joins the
- * run's redactor before the exchange can be shown.
+ * run's redactor before the exchange can be shown. Every credential these flows obtain is written in
+ * the check's ledger, and crossed out when a flow ends it, so runCheck can release what the check
+ * left open (ledger.ts, release.ts).
  */
 import { DEFAULT_AUTH_HEADER, type RequestSpec, type ResponseSpec } from '../contract/schema.js';
 import { getPointer, render, renderJson, type Vars } from '../contract/template.js';
@@ -10,6 +12,7 @@ import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { Unmet, type CheckContext } from './context.js';
 import { describeError, errorProblem, observed, successProblem } from './expect.js';
 import type { ErrorCondition } from '../contract/model.js';
+import { ledgerOf } from './ledger.js';
 
 /** An issued credential: the parts a response handed out. */
 export interface Credential {
@@ -140,8 +143,51 @@ export function buildRequest(ctx: CheckContext, spec: RequestSpec, opts: SendOpt
 }
 
 /** Sends a request spec; the token is presented when the spec says `auth: token`. */
-export function send(ctx: CheckContext, spec: RequestSpec, opts: SendOptions): Promise<HttpResponse> {
-  return ctx.http.send(buildRequest(ctx, spec, opts, spec.auth === 'token'));
+export async function send(ctx: CheckContext, spec: RequestSpec, opts: SendOptions): Promise<HttpResponse> {
+  const res = await ctx.http.send(buildRequest(ctx, spec, opts, spec.auth === 'token'));
+  if (spec.auth === 'token' && opts.credential) noteUse(ctx, opts.credential, res);
+  noteEnding(ctx, spec, opts, res);
+  return res;
+}
+
+/** A presentation that was accepted is a use, which resets an inactivity timeout. */
+function noteUse(ctx: CheckContext, credential: Credential, res: HttpResponse): void {
+  if (res.status >= 200 && res.status < 300) ledgerOf(ctx)?.presented(credential);
+}
+
+/**
+ * Crosses out of the ledger what a successful logout, revocation or rotation ended, whichever check
+ * helper sent it; a rotation's new token is written in, revocable by the same login.
+ */
+function noteEnding(ctx: CheckContext, spec: RequestSpec, opts: SendOptions, res: HttpResponse): void {
+  const ledger = ledgerOf(ctx);
+  const { logout, tokens } = ctx.contract;
+  if (!ledger) return;
+  if (spec === logout?.request && opts.credential && res.status === logout.response.status) ledger.ended(opts.credential);
+  const named = opts.vars ? { parts: Object.fromEntries(Object.entries(opts.vars).filter((e): e is [string, string] => e[1] !== undefined)) } : undefined;
+  if (!named || !tokens) return;
+  if (spec === tokens.revoke.request && res.status === tokens.revoke.response.status) ledger.ended(named);
+  const rotate = tokens.rotate;
+  if (spec === rotate?.request && !successProblem(res, rotate.response)) {
+    ledger.ended(named);
+    const { parts } = extractParts(ctx, rotate.response, res);
+    if (opts.credential) ledger.opened('private', { parts: { ...named.parts, ...parts } }, opts.credential);
+  }
+}
+
+/**
+ * Writes a credential a response issued in the check's ledger. `from` is the credential it was issued
+ * against: the login that created a private token (and revokes it), or the one a refresh replaced
+ * (which the refresh may have ended).
+ */
+export function noteIssued(ctx: CheckContext, response: ResponseSpec, credential: Credential, from?: Credential): void {
+  const ledger = ledgerOf(ctx);
+  if (!ledger) return;
+  const { tokens, refresh } = ctx.contract;
+  const isPrivate = response === tokens?.create.response || response === tokens?.rotate?.response;
+  if (!isPrivate) ledger.opened('login', credential);
+  else if (from) ledger.opened('private', credential, from);
+  if (response === refresh?.response && from) ledger.superseded(from);
 }
 
 /** Reads the parts a response declares; missing lists what could not be found. */
@@ -188,13 +234,17 @@ async function issue(
   return { res, credential: { parts } };
 }
 
-export function acquire(ctx: CheckContext, opts: Partial<SendOptions> = {}) {
-  return issue(ctx, ctx.contract.acquire, { purpose: 'acquire a credential', ...opts });
+export async function acquire(ctx: CheckContext, opts: Partial<SendOptions> = {}) {
+  const out = await issue(ctx, ctx.contract.acquire, { purpose: 'acquire a credential', ...opts });
+  if (out.credential) noteIssued(ctx, ctx.contract.acquire.response, out.credential);
+  return out;
 }
 
 /** Acquires with another request shape (an alternate, a case) and the acquire response's promises. */
-export function acquireWith(ctx: CheckContext, request: RequestSpec, opts: SendOptions) {
-  return issue(ctx, { request, response: ctx.contract.acquire.response }, opts);
+export async function acquireWith(ctx: CheckContext, request: RequestSpec, opts: SendOptions) {
+  const out = await issue(ctx, { request, response: ctx.contract.acquire.response }, opts);
+  if (out.credential) noteIssued(ctx, ctx.contract.acquire.response, out.credential);
+  return out;
 }
 
 /** Acquires a credential or fails the check: everything else builds on it. */
@@ -209,10 +259,12 @@ export async function mustAcquire(ctx: CheckContext, purpose = 'acquire a creden
   return credential;
 }
 
-export function probe(ctx: CheckContext, credential: Credential, variant?: PresentVariant, purpose = 'probe with the credential') {
-  return ctx.http.send(
+export async function probe(ctx: CheckContext, credential: Credential, variant?: PresentVariant, purpose = 'probe with the credential') {
+  const res = await ctx.http.send(
     buildRequest(ctx, ctx.contract.probe.request, { purpose, credential, ...(variant ? { variant } : {}) }, true),
   );
+  noteUse(ctx, credential, res);
+  return res;
 }
 
 /** The probe succeeds with this credential, or the check fails with `expectation`. */
@@ -234,10 +286,13 @@ export function mustRefuse(ctx: CheckContext, res: HttpResponse, condition: Erro
   if (problem) throw new Unmet(`${what} to be refused with ${describeError(ctx.contract, condition)}`, `${problem}: ${observed(res)}`);
 }
 
-export function refresh(ctx: CheckContext, credential: Credential, opts: Partial<SendOptions> = {}) {
+export async function refresh(ctx: CheckContext, credential: Credential, opts: Partial<SendOptions> = {}) {
   const spec = ctx.contract.refresh;
   if (!spec) throw new TypeError('the contract has no refresh');
-  return issue(ctx, spec, { purpose: 'refresh the credential', credential, ...opts });
+  const out = await issue(ctx, spec, { purpose: 'refresh the credential', credential, ...opts });
+  // The new session holds the old parts the refresh did not replace (a key kept across refreshes).
+  if (out.credential) noteIssued(ctx, spec.response, { parts: { ...credential.parts, ...out.credential.parts } }, credential);
+  return out;
 }
 
 export async function logout(ctx: CheckContext, credential: Credential, purpose = 'log out'): Promise<HttpResponse> {
@@ -265,15 +320,17 @@ export function parseExpiry(value: string, format: 'iso8601' | 'unix'): number |
 }
 
 /** Creates a private token expiring at `expiresAt` (epoch s), or with no expiry when undefined. */
-export function createToken(ctx: CheckContext, login: Credential, expiresAt: number | undefined, purpose = 'create a private token') {
+export async function createToken(ctx: CheckContext, login: Credential, expiresAt: number | undefined, purpose = 'create a private token') {
   const spec = ctx.contract.tokens;
   if (!spec) throw new TypeError('the contract has no tokens');
   const { var: name, format } = spec.create.expiry;
-  return issue(ctx, spec.create, {
+  const out = await issue(ctx, spec.create, {
     purpose,
     credential: login,
     vars: { [name]: expiresAt === undefined ? undefined : formatExpiry(expiresAt, format) },
   });
+  if (out.credential) noteIssued(ctx, spec.create.response, out.credential, login);
+  return out;
 }
 
 export async function mustCreateToken(ctx: CheckContext, login: Credential, expiresAt: number): Promise<Credential> {

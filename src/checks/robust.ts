@@ -2,7 +2,9 @@
  * robust.*: how a server behaves when requests go wrong. A bounded battery of negative requests on
  * every endpoint of the contract (malformed and oversized bodies, garbage credentials, wrong methods)
  * never gets a 5xx or no answer at all; and refused logins and refused credentials never echo a
- * submitted secret back, plain, URL-encoded or in base64.
+ * submitted secret back, plain, URL-encoded or in base64. Payloads that look like attacks (SQL and
+ * NoSQL injection, markup) are sent only to a target that accepts them (`Target.hostile`): in front
+ * of a live server a firewall may block the account for them.
  */
 import { randomBytes } from 'node:crypto';
 import { issuedParts } from '../contract/model.js';
@@ -17,8 +19,21 @@ import { presentedSecretParts, sameShape } from './alter.js';
 import type { Check } from './check.js';
 import { Unmet, type CheckContext } from './context.js';
 import { observed } from './expect.js';
-import { acquire, buildRequest, control, extractParts, formatExpiry, mustAcquire, probe, refresh, varsFor, type Credential, type PresentVariant } from './flows.js';
-import { pass } from './run.js';
+import {
+  acquire,
+  buildRequest,
+  control,
+  extractParts,
+  formatExpiry,
+  mustAcquire,
+  noteIssued,
+  probe,
+  refresh,
+  varsFor,
+  type Credential,
+  type PresentVariant,
+} from './flows.js';
+import { envLabel, pass } from './run.js';
 
 /** Size of the oversized body: above the 64 KiB many parsers buffer by default, far below any sane limit. */
 const BIG_BODY_BYTES = 70 * 1024;
@@ -40,6 +55,8 @@ export const robustChecks: readonly Check[] = [
       await control(ctx, kept);
       const spent = await mustAcquire(ctx, 'acquire a credential to send with malformed bodies');
       let battery = await negativeBattery(ctx, spent);
+      const hostile = ctx.target.hostile ? 0 : battery.filter((b) => b.hostile).length;
+      if (hostile) battery = battery.filter((b) => !b.hostile);
       // Wrong logins are left out rather than the whole battery when a live account's allowance is spent.
       const badLogins = battery.filter((b) => b.badLogin).length;
       const budget = ctx.target.badCredentialBudget;
@@ -48,8 +65,12 @@ export const robustChecks: readonly Check[] = [
       const failures: string[] = [];
       for (const b of battery) {
         const res = await ctx.http.send(b.request);
-        // A request that succeeds anyway may hand out a credential: it joins the redactor like any other.
-        if (b.issues && res.status >= 200 && res.status < 300) extractParts(ctx, b.issues, res);
+        // A request that succeeds anyway may hand out a credential: it joins the redactor like any
+        // other, and is released after the check (a refresh keeps the parts it does not replace).
+        if (b.issues && res.status >= 200 && res.status < 300) {
+          const { parts } = extractParts(ctx, b.issues, res);
+          if (Object.keys(parts).length) noteIssued(ctx, b.issues, { parts: { ...spent.parts, ...parts } }, spent);
+        }
         if (res.status === 0 || res.status >= 500) failures.push(`${b.request.purpose}: ${observed(res)}`);
       }
       const expected = 'every negative request to be refused with a 4xx (413 for the oversized body and 405 for a wrong method are fine), never a 5xx or no answer';
@@ -58,7 +79,11 @@ export const robustChecks: readonly Check[] = [
         throw new Unmet(expected, `${failures.length} of ${battery.length} requests failed: ${failures.slice(0, LISTED).join('; ')}${more}`);
       }
       await control(ctx, kept);
-      const note = leftOut ? ` (${leftOut} wrong-login requests left out: the target's bad-credential allowance is spent)` : '';
+      const notes = [
+        ...(hostile ? [`${hostile} hostile-looking payloads left out: the target does not accept them (AUTHCONFORM_${envLabel(ctx.contract.id)}_HOSTILE=1 sends them)`] : []),
+        ...(leftOut ? [`${leftOut} wrong-login requests left out: the target's bad-credential allowance is spent`] : []),
+      ];
+      const note = notes.length ? ` (${notes.join('; ')})` : '';
       return pass(`${battery.length} negative requests on ${endpoints(ctx.contract).length} endpoints, none answered 5xx; the server still serves the positive control${note}`);
     },
   },
@@ -114,6 +139,8 @@ interface Negative {
   readonly request: HttpRequest;
   /** It carries wrong login credentials (counts against a live account's allowance). */
   readonly badLogin: boolean;
+  /** It looks like an attack (injection strings, markup): sent only to a target that accepts them. */
+  readonly hostile: boolean;
   /** What the endpoint answers when it succeeds, when that issues credentials. */
   readonly issues?: ResponseSpec;
 }
@@ -173,7 +200,7 @@ function garbled(ctx: CheckContext, credential: Credential): Credential {
 }
 
 /** Bodies a parser must refuse without failing, for a spec whose body is JSON (or a form). */
-function malformedBodies(spec: RequestSpec): { label: string; body: string }[] {
+function malformedBodies(spec: RequestSpec): { label: string; body: string; hostile?: boolean }[] {
   if (spec.body?.form !== undefined) {
     return [
       { label: 'an empty form body', body: '' },
@@ -190,7 +217,8 @@ function malformedBodies(spec: RequestSpec): { label: string; body: string }[] {
     { label: 'JSON null', body: 'null' },
     { label: 'an empty body', body: '' },
     { label: 'fields of the wrong type', body: JSON.stringify(retyped(spec.body?.json, 12345)) },
-    { label: 'fields holding objects', body: JSON.stringify(retyped(spec.body?.json, { $ne: null })) },
+    // A MongoDB query operator in place of each value: a NoSQL injection to a firewall.
+    { label: 'fields holding objects', body: JSON.stringify(retyped(spec.body?.json, { $ne: null })), hostile: true },
     { label: 'JSON nested 2000 deep', body: deep },
   ];
 }
@@ -211,11 +239,12 @@ function bigBody(spec: RequestSpec): string {
 }
 
 /** Garbage presentations for the probe, beyond a random value of the right shape. */
-function oddPresentations(contract: Contract): { label: string; variant: PresentVariant }[] {
-  const out: { label: string; variant: PresentVariant }[] = [
+function oddPresentations(contract: Contract): { label: string; variant: PresentVariant; hostile?: boolean }[] {
+  const out: { label: string; variant: PresentVariant; hostile?: boolean }[] = [
     { label: 'an empty credential', variant: { value: '' } },
     { label: 'an 8 KiB credential', variant: { value: 'A'.repeat(8192) } },
-    { label: 'a credential of punctuation', variant: { value: `'"<>;{}[]\\%00$(x)` } },
+    // Quotes, markup and a NUL escape: an injection attempt to a firewall.
+    { label: 'a credential of punctuation', variant: { value: `'"<>;{}[]\\%00$(x)` }, hostile: true },
     { label: 'a JWT-looking credential with a non-JSON payload', variant: { value: 'eyJhbGciOiJub25lIn0.bm90LWpzb24.' } },
   ];
   if (contract.present.scheme === 'Basic') {
@@ -230,8 +259,8 @@ async function negativeBattery(ctx: CheckContext, valid: Credential): Promise<Ne
   const out: Negative[] = [];
   const garbage = garbled(ctx, valid);
   for (const { name, spec, issues } of endpoints(ctx.contract)) {
-    const add = (request: HttpRequest, badLogin = false): void => {
-      out.push({ request, badLogin, ...(issues ? { issues } : {}) });
+    const add = (request: HttpRequest, badLogin = false, hostile = false): void => {
+      out.push({ request, badLogin, hostile, ...(issues ? { issues } : {}) });
     };
     const vars = await fillers(ctx, spec, valid);
     const isAcquire = spec === ctx.contract.acquire.request;
@@ -247,13 +276,13 @@ async function negativeBattery(ctx: CheckContext, valid: Credential): Promise<Ne
         const odd = Object.fromEntries(secrets.map((n) => [n, `' OR '1'='1" --<script>${ctx.run}`]));
         for (const v of [...Object.values(long), ...Object.values(odd)]) ctx.redactor.add(v, 'wrong credential');
         add(buildRequest(ctx, spec, { purpose: `${name} with 4 KiB wrong ${secrets.join(', ')}`, vars: { ...vars, ...long } }, false), true);
-        add(buildRequest(ctx, spec, { purpose: `${name} with injection-looking wrong ${secrets.join(', ')}`, vars: { ...vars, ...odd } }, false), true);
+        add(buildRequest(ctx, spec, { purpose: `${name} with injection-looking wrong ${secrets.join(', ')}`, vars: { ...vars, ...odd } }, false), true, true);
       }
     } else if (token) {
       add(buildRequest(ctx, spec, { purpose: `${name} with a random credential of the right shape`, credential: garbage, vars }, true));
       if (spec === ctx.contract.probe.request) {
-        for (const { label, variant } of oddPresentations(ctx.contract)) {
-          add(buildRequest(ctx, spec, { purpose: `${name} with ${label}`, credential: valid, variant, vars }, true));
+        for (const { label, variant, hostile } of oddPresentations(ctx.contract)) {
+          add(buildRequest(ctx, spec, { purpose: `${name} with ${label}`, credential: valid, variant, vars }, true), false, hostile);
         }
       }
     } else if (placeholders(JSON.stringify(spec)).some((n) => n in valid.parts)) {
@@ -261,8 +290,8 @@ async function negativeBattery(ctx: CheckContext, valid: Credential): Promise<Ne
     }
 
     if (hasBody) {
-      for (const { label, body } of malformedBodies(spec)) {
-        add(buildRequest(ctx, spec, { purpose: `${name} with ${label}`, ...base, rawBody: body }, token));
+      for (const { label, body, hostile } of malformedBodies(spec)) {
+        add(buildRequest(ctx, spec, { purpose: `${name} with ${label}`, ...base, rawBody: body }, token), false, hostile);
       }
       add(buildRequest(ctx, spec, { purpose: `${name} with a 70 KiB body`, ...base, rawBody: bigBody(spec) }, token));
     } else if (spec.method !== 'GET' && spec.method !== 'DELETE') {
@@ -273,7 +302,7 @@ async function negativeBattery(ctx: CheckContext, valid: Credential): Promise<Ne
   }
   for (const w of wrongMethods(ctx.contract)) {
     const add = (request: HttpRequest): void => {
-      out.push({ request, badLogin: false });
+      out.push({ request, badLogin: false, hostile: false });
     };
     const spec: RequestSpec = { method: w.spec.method, path: w.spec.path, ...(w.spec.query ? { query: w.spec.query } : {}) };
     const vars = await fillers(ctx, spec, valid);

@@ -1,7 +1,9 @@
 /**
  * Running one check against a target: builds its context, runs it, and turns whatever happens into a
  * verdict with redacted evidence. A check never throws past this point: a broken rule is a failed
- * verdict, an unobservable one a skip, and a harness error a failed verdict that says so.
+ * verdict, an unobservable one a skip, and a harness error a failed verdict that says so. After the
+ * verdict, whatever the check left open on the target is released (release.ts); that never changes
+ * the verdict, and what could not be released is noted on it.
  */
 import { randomBytes } from 'node:crypto';
 import type { Contract } from '../contract/model.js';
@@ -9,6 +11,8 @@ import { HttpClient, Recorder, type ClientOptions } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
 import type { Check, Verdict } from './check.js';
 import { CannotObserve, Unmet, type CheckContext, type Target } from './context.js';
+import { Ledger, openLedger } from './ledger.js';
+import { release } from './release.js';
 import { serverTime } from './time.js';
 
 /** A run: one contract against one target, sharing secrets and a run id across checks. */
@@ -39,11 +43,13 @@ export interface CheckRun {
 export async function runCheck(check: Check, scope: RunScope): Promise<CheckRun> {
   const recorder = new Recorder(scope.redactor);
   const http = new HttpClient(recorder, { timeoutMs: scope.target.timeoutMs, ...(scope.dispatcher ? { dispatcher: scope.dispatcher } : {}) });
-  const time = serverTime(scope.target, http, envLabel(scope.contract.id));
+  const ledger = new Ledger();
+  const time = ledger.timed(serverTime(scope.target, http, envLabel(scope.contract.id)));
   for (const [name, value] of Object.entries(scope.target.credentials)) {
     if (scope.contract.credentials[name]?.secret !== false) scope.redactor.add(value, name);
   }
   const ctx: CheckContext = { contract: scope.contract, target: scope.target, http, redactor: scope.redactor, time, run: scope.run };
+  openLedger(ctx, ledger);
   let verdict: Verdict;
   try {
     verdict = await check.run(ctx);
@@ -52,15 +58,17 @@ export async function runCheck(check: Check, scope: RunScope): Promise<CheckRun>
     else if (e instanceof CannotObserve) verdict = { status: 'skip', reason: e.message, exchanges: [] };
     else verdict = { status: 'fail', expected: 'the check to run to completion', actual: `harness error: ${(e as Error).message}`, exchanges: [] };
   }
+  const unreleased = await release(ctx, ledger).catch((e: unknown) => `could not release what this check opened: ${(e as Error).message}`);
   // Evidence is attached here, after the check, so every secret learnt during it is redacted.
   const exchanges = recorder.exchanges();
   const r = scope.redactor;
+  const note = unreleased !== undefined ? { release: r.text(unreleased) } : {};
   const redacted: Verdict =
     verdict.status === 'fail'
-      ? { ...verdict, expected: r.text(verdict.expected), actual: r.text(verdict.actual), exchanges }
+      ? { ...verdict, expected: r.text(verdict.expected), actual: r.text(verdict.actual), exchanges, ...note }
       : verdict.status === 'skip'
-        ? { ...verdict, reason: r.text(verdict.reason), exchanges }
-        : { ...verdict, ...(verdict.detail !== undefined ? { detail: r.text(verdict.detail) } : {}), exchanges };
+        ? { ...verdict, reason: r.text(verdict.reason), exchanges, ...note }
+        : { ...verdict, ...(verdict.detail !== undefined ? { detail: r.text(verdict.detail) } : {}), exchanges, ...note };
   return { verdict: redacted, slept: time.slept() };
 }
 

@@ -4,32 +4,19 @@
  * query, turning an unexpected exception into a generic 500 (a bug for the tests to catch, never a
  * path to rely on), and one log line per exchange. What each exchange does lives in its own file.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Contract } from '../contract/model.js';
-import { issuedParts } from '../contract/model.js';
-import { Authenticator } from './auth.js';
-import { TestClock } from './clock.js';
+import { createMockContext, type MockBehaviour } from './app.js';
 import type { MockContext } from './context.js';
 import { dispatch, type Dispatched } from './dispatch.js';
-import { ErrorReplies } from './errors.js';
 import type { Reply } from './exchange.js';
 import { header, jsonReply, LazyParams, writeReply } from './exchange.js';
-import { selectFault } from './faults.js';
-import { createMint } from './issue.js';
 import { ExchangeLog } from './log.js';
-import { RequestReader } from './read.js';
-import { contractRoutes, type Route, type RouteKind } from './routes.js';
-import { SessionStore } from './sessions.js';
+import type { Route } from './routes.js';
+import type { SessionCounts } from './sessions.js';
 
-export interface MockOptions {
-  /** A fault from FAULTS to run with; it must apply to the contract. */
-  readonly fault?: string;
-  /** Replaces lifetime.ttl.seconds. */
-  readonly ttl?: number;
-  /** Replaces lifetime.idle.seconds. */
-  readonly idle?: number;
+export interface MockOptions extends MockBehaviour {
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** Default 0: a free port. */
@@ -42,6 +29,8 @@ export interface RunningMock {
   /** Base URL, without a trailing slash. */
   readonly url: string;
   close(): Promise<void>;
+  /** The sessions it has issued and still holds (tests of what a client leaves open). */
+  sessions(): SessionCounts;
 }
 
 /** Largest request body read; a larger one is answered 413. */
@@ -53,7 +42,7 @@ const EMPTY = Buffer.alloc(0);
 const INTERNAL_ERROR = jsonReply(500, { error: 'internal_error' });
 
 export async function startMock(contract: Contract, options: MockOptions = {}): Promise<RunningMock> {
-  const ctx = await createContext(contract, options);
+  const ctx = await createMockContext(contract, options);
   const log = options.log ? { write: options.log, format: new ExchangeLog(contract) } : undefined;
   const server = createServer((req, res) => {
     const started = log ? performance.now() : 0;
@@ -72,46 +61,8 @@ export async function startMock(contract: Contract, options: MockOptions = {}): 
         server.close(() => resolve());
         server.closeAllConnections();
       })),
+    sessions: () => ctx.sessions.counts(),
   };
-}
-
-async function createContext(contract: Contract, options: MockOptions): Promise<MockContext> {
-  const fault = selectFault(contract, options.fault);
-  if (fault instanceof Error) throw fault;
-  const ttl = lifetimeOverride(options.ttl, contract.lifetime?.ttl?.seconds, 'ttl');
-  const idle = lifetimeOverride(options.idle, contract.lifetime?.idle?.seconds, 'idle');
-  const clock = new TestClock();
-  const sessions = new SessionStore(contract.token.part);
-  const mint = await createMint(contract, fault);
-  const auth = new Authenticator(contract, fault, clock, sessions, mint, new Set(issuedParts(contract).keys()));
-  const routes = contractRoutes(contract);
-  const numeric = contract.tokens?.create.expiry.format === 'unix' ? new Set([contract.tokens.create.expiry.var]) : new Set<string>();
-  const readers = new Map<RouteKind, RequestReader>(routes.map((r) => [r.kind, new RequestReader(r.request, fault, r.kind === 'tokens.create' ? numeric : undefined)]));
-  return {
-    contract,
-    fault,
-    clock,
-    sessions,
-    mint,
-    errors: new ErrorReplies(contract, fault, clock),
-    auth,
-    routes,
-    readers,
-    acquireReaders: [contract.acquire.request, ...(contract.acquire.alternates ?? []).map((a) => a.request)].map((request) => ({
-      request,
-      reader: new RequestReader(request, fault),
-    })),
-    ttl,
-    idle,
-    user: `user-${randomUUID()}`,
-  };
-}
-
-function lifetimeOverride(value: number | undefined, declared: number | undefined, name: 'ttl' | 'idle'): number | undefined {
-  if (value === undefined) return declared;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`The ${name} override must be a positive number of seconds.`);
-  if (declared === undefined) throw new Error(`The ${name} override replaces lifetime.${name}, but the contract declares no lifetime.${name}.`);
-  return value;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

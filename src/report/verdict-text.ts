@@ -48,6 +48,8 @@ export function verdictText(check: Check, contract: Contract, target: Target, ve
   } else if (verdict.detail) {
     lines.push(`  observed: ${field(verdict.detail)}`);
   }
+  // Left open on the target after the check: said apart from the finding, which it never changes.
+  if (verdict.release) lines.push(`  release:  ${field(verdict.release)}`);
   lines.push(...ruleLines(check, contract));
   lines.push(`  spec:     ${contract.file}`);
   const shown = verdict.exchanges.slice(-MAX_EXCHANGES_SHOWN);

@@ -32,6 +32,8 @@ export interface LiveSettings {
   readonly ttl?: number;
   readonly idle?: number;
   readonly clock: boolean;
+  /** The server may be sent hostile-looking payloads (AUTHCONFORM_<ID>_HOSTILE=1 or true). */
+  readonly hostile: boolean;
 }
 
 export class SettingsError extends Error {
@@ -77,7 +79,11 @@ export function envPrefix(id: string): string {
 export function liveSettings(contract: Contract, env: Env = processEnv()): LiveSettings | undefined {
   const prefix = envPrefix(contract.id);
   const baseUrl = env[`${prefix}_BASE_URL`];
-  if (!baseUrl) return undefined;
+  if (baseUrl === undefined) return undefined;
+  // Set but empty is a server that has not said where it listens yet, not a request for the mock.
+  if (baseUrl.trim() === '') {
+    throw new SettingsError(`${prefix}_BASE_URL is set but empty: give the server's URL (http://host:port), or unset it to judge the embedded mock.`);
+  }
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -108,6 +114,7 @@ export function liveSettings(contract: Contract, env: Env = processEnv()): LiveS
     ...(ttl !== undefined ? { ttl } : {}),
     ...(idle !== undefined ? { idle } : {}),
     clock: clockFlag === '1' || clockFlag === 'true',
+    hostile: env[`${prefix}_HOSTILE`] === '1' || env[`${prefix}_HOSTILE`] === 'true',
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * The target description of an embedded mock: its fake credentials and its test clock.
+ * The target description of an embedded mock: its fake credentials and its test clock. It is nobody's
+ * account, so it accepts hostile-looking payloads.
  */
 import type { Contract } from '../contract/model.js';
 import type { Target } from '../checks/context.js';
@@ -10,6 +11,7 @@ export function mockTarget(contract: Contract, baseUrl: string, overrides: { ttl
     baseUrl,
     credentials: contract.mock.credentials,
     clock: true,
+    hostile: true,
     maxWait: 0,
     timeoutMs: overrides.timeoutMs ?? 10_000,
     ...(overrides.ttl !== undefined ? { ttl: overrides.ttl } : {}),

@@ -4,7 +4,8 @@
  * once, not a cascade of failed logins against someone's account.
  */
 import type { Contract } from '../contract/model.js';
-import { BadCredentialBudget, type Target } from '../checks/context.js';
+import type { Target } from '../checks/context.js';
+import { badCredentialAllowance } from './budget.js';
 import { envPrefix, liveSettings, mockOverrides, processEnv, runSettings, type Env } from './env.js';
 
 export type TargetPlan =
@@ -31,9 +32,10 @@ export function planTarget(contract: Contract, env: Env = processEnv()): TargetP
       ...(live.ttl !== undefined ? { ttl: live.ttl } : {}),
       ...(live.idle !== undefined ? { idle: live.idle } : {}),
       clock: live.clock,
+      hostile: live.hostile,
       maxWait: live.maxWait ?? settings.maxWait,
       timeoutMs: settings.timeoutMs,
-      badCredentialBudget: new BadCredentialBudget(live.maxBadAttempts ?? settings.maxBadAttempts),
+      badCredentialBudget: badCredentialAllowance(contract.id, live.maxBadAttempts ?? settings.maxBadAttempts, env),
     },
   };
 }

@@ -14,6 +14,7 @@ import type { Contract, ErrorCondition, RequestSpec, ResponseSpec } from '../../
 import { errorFor } from '../../src/contract/model.js';
 import { DEFAULT_AUTH_HEADER } from '../../src/contract/schema.js';
 import { getPointer, render, renderJson } from '../../src/contract/template.js';
+import type { MockApp } from '../../src/mock/app.js';
 import { startMock, type MockOptions, type RunningMock } from '../../src/mock/server.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
@@ -75,6 +76,21 @@ export async function call(url: string, method: string, path: string, opts: Send
   return { status: res.statusCode, headers, text, json };
 }
 
+/** How a client reaches the mock: over HTTP (`call`), or in-process (`inProcess`). */
+export type Transport = (url: string, method: string, path: string, opts: Send) => Promise<Res>;
+
+/** Requests answered by a mock in this process (src/mock/app.ts), read back as `call` would read them. */
+export function inProcess(app: MockApp): Transport {
+  return async (_url, method, path, opts) => {
+    const query = opts.query && Object.keys(opts.query).length ? new URLSearchParams(opts.query as Record<string, string>).toString() : '';
+    const headers = { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
+    const reply = await app.exchange({ method, path, query, headers, ...(opts.body !== undefined ? { body: opts.body.toString() } : {}) });
+    const text = reply.body === undefined || reply.status === 204 ? '' : JSON.stringify(reply.body);
+    const lower = Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    return { status: reply.status, headers: lower, text, json: text === '' ? undefined : JSON.parse(text) };
+  };
+}
+
 /** Issued values of one credential set, by part name. */
 export type Creds = Record<string, string>;
 
@@ -109,10 +125,12 @@ export interface SendOptions extends PresentOptions {
 export class MockClient {
   readonly contract: Contract;
   readonly url: string;
+  readonly #transport: Transport;
 
-  constructor(contract: Contract, url: string) {
+  constructor(contract: Contract, url: string, transport: Transport = call) {
     this.contract = contract;
     this.url = url;
+    this.#transport = transport;
   }
 
   baseVars(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
@@ -182,7 +200,7 @@ export class MockClient {
       body = form.toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    return call(this.url, req.method, path, { headers, query, ...(body !== undefined ? { body } : {}) });
+    return this.#transport(this.url, req.method, path, { headers, query, ...(body !== undefined ? { body } : {}) });
   }
 
   /** Values of a response's parts (pointer or header). */
@@ -243,7 +261,7 @@ export class MockClient {
   }
 
   async advance(seconds: number): Promise<number> {
-    const res = await call(this.url, 'POST', '/__test/clock/advance', { body: JSON.stringify({ seconds }) });
+    const res = await this.#transport(this.url, 'POST', '/__test/clock/advance', { body: JSON.stringify({ seconds }) });
     assert.equal(res.status, 200, res.text);
     return (res.json as { now: number }).now;
   }
