@@ -1,12 +1,21 @@
 /**
- * The conformance suite: for every spec, one test per applicable check. Playwright is only the
- * presentation layer here — the checks are the library in src/checks, run by runCheck.
+ * The conformance suite: for every spec, a pre-flight of its target, then one test per applicable
+ * check. Playwright is only the presentation layer here — the checks are the library in src/checks,
+ * run by runCheck.
+ *
+ * Three outcomes are kept apart: a finding (the server broke a rule: the test fails), a broken target
+ * (it could not be judged: the pre-flight test fails once with the reason and the fix, and every check
+ * is skipped as not judged, annotated `verdict: broken`), and a skip (unobservable here, with why).
  */
 import { basename, extname } from 'node:path';
+import type { TestInfo } from '@playwright/test';
+import type { Verdict } from '../src/checks/check.js';
 import { checksFor } from '../src/checks/catalog.js';
+import { preflight } from '../src/checks/preflight.js';
 import { runCheck } from '../src/checks/run.js';
 import { specFiles } from '../src/contract/discover.js';
 import { formatProblem } from '../src/contract/errors.js';
+import { ANNOTATION, BROKEN } from '../src/report/annotations.js';
 import { describeTest } from '../src/report/describe-test.js';
 import { verdictText } from '../src/report/verdict-text.js';
 import { runSettings } from '../src/target/env.js';
@@ -23,38 +32,72 @@ class ConformanceFailure extends Error {
   }
 }
 
+/** The target could not be judged: not a finding about the server. */
+class TargetBroken extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetBroken';
+    this.stack = message;
+  }
+}
+
+function broken(testInfo: TestInfo): void {
+  testInfo.annotations.push({ type: ANNOTATION.verdict, description: BROKEN });
+}
+
+async function attachExchanges(testInfo: TestInfo, verdict: Verdict): Promise<void> {
+  if (!verdict.exchanges.length) return;
+  await testInfo.attach('exchanges.json', { body: JSON.stringify(verdict.exchanges, null, 2), contentType: 'application/json' });
+}
+
 for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) {
   const { contract, problems } = result;
   const id = contract?.id ?? basename(file, extname(file));
   test.describe(id, { tag: specTag(id) }, () => {
     if (!contract) {
-      test('spec is valid', () => {
-        throw new ConformanceFailure(`${file} has problems:\n${problems.map(formatProblem).join('\n')}`);
+      test('spec is valid', ({}, testInfo) => {
+        broken(testInfo);
+        const [first, ...more] = problems.map(formatProblem);
+        throw new TargetBroken(`${id} could not be judged: its spec is invalid: ${first ?? file}${more.length ? `\n${more.join('\n')}` : ''}`);
       });
       return;
     }
+    test(
+      `${preflight.id}: ${preflight.summary}`,
+      { annotation: [{ type: ANNOTATION.preflight, description: contract.id }] },
+      async ({ scope, preflight: verdict }, testInfo) => {
+        testInfo.annotations.push(
+          { type: ANNOTATION.provider, description: contract.provider },
+          { type: ANNOTATION.target, description: `${scope.target.kind} ${scope.target.baseUrl}` },
+        );
+        await attachExchanges(testInfo, verdict);
+        if (verdict.status === 'pass') return;
+        broken(testInfo);
+        const why = verdict.status === 'fail' ? verdict.actual : verdict.reason;
+        throw new TargetBroken(`${contract.id} could not be judged (none of its checks ran): ${why}`);
+      },
+    );
     for (const check of checksFor(contract)) {
       test(
         `${check.id}: ${check.summary}`,
         {
           tag: [`@${check.level.toLowerCase()}`, `@${check.family}`],
           annotation: [
-            { type: 'check', description: check.id },
-            { type: 'level', description: check.level },
-            { type: 'source', description: check.source(contract) },
+            { type: ANNOTATION.check, description: check.id },
+            { type: ANNOTATION.level, description: check.level },
+            { type: ANNOTATION.source, description: check.source(contract) },
           ],
         },
-        async ({ scope }, testInfo) => {
+        async ({ scope, preflight: ready }, testInfo) => {
           await describeTest(testInfo, check, contract, scope.target);
-          const { verdict, slept } = await runCheck(check, scope);
-          if (slept) testInfo.annotations.push({ type: 'slept', description: `${slept}` });
-          if (verdict.status === 'pass' && verdict.detail) testInfo.annotations.push({ type: 'observed', description: verdict.detail });
-          if (verdict.exchanges.length) {
-            await testInfo.attach('exchanges.json', {
-              body: JSON.stringify(verdict.exchanges, null, 2),
-              contentType: 'application/json',
-            });
+          if (ready.status !== 'pass') {
+            broken(testInfo);
+            test.skip(true, `not judged: ${contract.id} failed its pre-flight (see ${preflight.id})`);
           }
+          const { verdict, slept } = await runCheck(check, scope);
+          if (slept) testInfo.annotations.push({ type: ANNOTATION.slept, description: `${slept}` });
+          if (verdict.status === 'pass' && verdict.detail) testInfo.annotations.push({ type: ANNOTATION.observed, description: verdict.detail });
+          await attachExchanges(testInfo, verdict);
           const text = verdictText(check, contract, scope.target, verdict);
           if (verdict.status === 'skip') test.skip(true, verdict.reason);
           if (verdict.status === 'fail') throw new ConformanceFailure(text);

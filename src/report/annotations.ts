@@ -24,7 +24,22 @@ export const ANNOTATION = {
   target: 'target',
   /** Set by Playwright for a skipped test; its description is the reason. */
   skip: 'skip',
+  /**
+   * `broken` when the test could not judge its target (a failed pre-flight, an invalid spec, a harness
+   * error): not a finding about the server. Absent for a verdict about the server.
+   */
+  verdict: 'verdict',
+  /**
+   * What a failed check's finding comes from, when many checks can fail for one reason (an error
+   * object whose body does not match its schema): failures with the same cause are grouped.
+   */
+  cause: 'cause',
+  /** Marks the pre-flight test of a provider (static). */
+  preflight: 'preflight',
 } as const;
+
+/** The `verdict` annotation's value for a test that could not judge its target. */
+export const BROKEN = 'broken';
 
 /** The attachment holding a check's exchanges, already redacted. */
 export const EXCHANGES_ATTACHMENT = 'exchanges.json';

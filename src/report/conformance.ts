@@ -6,14 +6,20 @@
 import { FAMILIES, type Level } from '../checks/check.js';
 import type { Outcome, TestRecord } from './test-record.js';
 
-export const CONFORMANCE_VERSION = 1;
+export const CONFORMANCE_VERSION = 2;
 
-export type CellVerdict = 'pass' | 'fail' | 'skip';
+/**
+ * `fail` is a finding: the server broke a rule. `broken`: the check could not judge the target (its
+ * pre-flight failed, the spec is invalid, or the harness failed), which says nothing about the server.
+ * `skip`: unobservable on this target, with the reason.
+ */
+export type CellVerdict = 'pass' | 'fail' | 'skip' | 'broken';
 
 export interface Totals {
   readonly pass: number;
   readonly fail: number;
   readonly skip: number;
+  readonly broken: number;
 }
 
 export interface ProviderEntry {
@@ -25,7 +31,9 @@ export interface ProviderEntry {
   /** Where the checks ran. */
   readonly target?: { readonly kind: string; readonly baseUrl: string };
   readonly totals: Totals;
-  /** Failures that are not checks (an invalid spec, a misconfigured target). */
+  /** Why the provider could not be judged (its pre-flight failed, its spec is invalid); absent when it was. */
+  readonly broken?: string;
+  /** Other failures of tests that are not checks; empty in a healthy run. */
   readonly problems: readonly string[];
 }
 
@@ -47,6 +55,8 @@ export interface ResultEntry {
   readonly rule: string;
   /** Why the check failed: expected, got, rule and the last exchanges. */
   readonly message?: string;
+  /** The root cause a finding shares with others (see ConformanceReport.causes). */
+  readonly cause?: string;
   /** Why the check was not observed. */
   readonly reason?: string;
   /** What a passing check observed. */
@@ -68,9 +78,18 @@ export interface ConformanceReport {
   readonly providers: readonly ProviderEntry[];
   readonly checks: readonly CheckEntry[];
   readonly results: readonly ResultEntry[];
+  /** Findings grouped by the root cause they share, largest group first. */
+  readonly causes: readonly RootCause[];
 }
 
-export function verdictOf(outcome: Outcome): CellVerdict {
+/** One reason many checks failed for: fixing it is expected to turn them all green. */
+export interface RootCause {
+  readonly cause: string;
+  readonly cells: readonly { readonly provider: string; readonly check: string }[];
+}
+
+export function verdictOf(outcome: Outcome, broken = false): CellVerdict {
+  if (broken && outcome !== 'passed') return 'broken';
   if (outcome === 'passed') return 'pass';
   if (outcome === 'failed' || outcome === 'timedOut') return 'fail';
   return 'skip';
@@ -92,6 +111,7 @@ function totalsOf(verdicts: readonly CellVerdict[]): Totals {
     pass: verdicts.filter((v) => v === 'pass').length,
     fail: verdicts.filter((v) => v === 'fail').length,
     skip: verdicts.filter((v) => v === 'skip').length,
+    broken: verdicts.filter((v) => v === 'broken').length,
   };
 }
 
@@ -103,7 +123,7 @@ export function buildConformance(records: readonly TestRecord[], run: { status: 
   };
   const checks = new Map<string, CheckEntry>();
   const cells = new Map<string, ResultEntry>();
-  const providers = new Map<string, { name?: string; document?: ProviderEntry['document']; target?: ProviderEntry['target']; problems: string[] }>();
+  const providers = new Map<string, { name?: string; document?: ProviderEntry['document']; target?: ProviderEntry['target']; broken?: string; problems: string[] }>();
 
   for (const r of records) {
     const p = providers.get(r.provider) ?? { problems: [] };
@@ -112,11 +132,13 @@ export function buildConformance(records: readonly TestRecord[], run: { status: 
     if (r.document) p.document = r.document;
     if (r.target) p.target = r.target;
     if (!r.check || !r.level) {
-      if (verdictOf(r.outcome) === 'fail') p.problems.push(r.message ?? `${r.title} failed`);
+      const v = verdictOf(r.outcome, r.broken);
+      if (v === 'broken') p.broken = r.message ?? `${r.title} failed`;
+      else if (v === 'fail') p.problems.push(r.message ?? `${r.title} failed`);
       continue;
     }
     if (!checks.has(r.check)) checks.set(r.check, { id: r.check, family: r.check.split('.')[0] ?? r.check, level: r.level, summary: r.summary });
-    const verdict = verdictOf(r.outcome);
+    const verdict = verdictOf(r.outcome, r.broken);
     const reason = r.reason ?? UNREACHED[r.outcome];
     cells.set(`${r.provider}\u0000${r.check}`, {
       provider: r.provider,
@@ -126,7 +148,8 @@ export function buildConformance(records: readonly TestRecord[], run: { status: 
       level: r.level,
       rule: r.rule ?? '',
       ...(r.message ? { message: r.message } : {}),
-      ...(verdict === 'skip' && reason ? { reason } : {}),
+      ...(verdict === 'fail' && r.cause ? { cause: r.cause } : {}),
+      ...((verdict === 'skip' || verdict === 'broken') && reason ? { reason } : {}),
       ...(verdict === 'pass' && r.observed ? { observed: r.observed } : {}),
       durationMs: Math.round(r.durationMs),
       ...(r.sleptSeconds ? { sleptSeconds: r.sleptSeconds } : {}),
@@ -160,11 +183,13 @@ export function buildConformance(records: readonly TestRecord[], run: { status: 
         ...(p.document ? { document: p.document } : {}),
         ...(p.target ? { target: p.target } : {}),
         totals: totalsOf(results.filter((r) => r.provider === id).map((r) => r.verdict)),
+        ...(p.broken ? { broken: p.broken } : {}),
         problems: p.problems,
       };
     }),
     checks: checkList,
     results,
+    causes: causesOf(results),
   };
 }
 
@@ -202,6 +227,17 @@ function catalogOrder(ids: readonly string[], sequences: readonly (readonly stri
   // Contradicting sequences cannot come from one catalog; anything left keeps id order at the end.
   for (const id of [...ids].sort()) if (!out.has(id)) out.set(id, out.size);
   return out;
+}
+
+function causesOf(results: readonly ResultEntry[]): RootCause[] {
+  const groups = new Map<string, { provider: string; check: string }[]>();
+  for (const r of results) {
+    if (r.verdict !== 'fail' || !r.cause) continue;
+    const cells = groups.get(r.cause) ?? [];
+    cells.push({ provider: r.provider, check: r.check });
+    groups.set(r.cause, cells);
+  }
+  return [...groups].map(([cause, cells]) => ({ cause, cells })).sort((a, b) => b.cells.length - a.cells.length || a.cause.localeCompare(b.cause));
 }
 
 /** The cell of a provider × check, or undefined when the check does not apply to that provider. */

@@ -88,7 +88,7 @@ function cellKey(provider: string, check: string): string {
   return `${provider} ${check}`;
 }
 
-const VERDICT_TEXT = { pass: '✓ pass', fail: '✗ fail', skip: '– skip' } as const;
+const VERDICT_TEXT = { pass: '✓ pass', fail: '✗ fail', skip: '– skip', broken: '⚠ broken' } as const;
 
 function firstLine(text: string | undefined, max = 90): string {
   const line = (text ?? '').split('\n').find((l) => l.trim()) ?? '';
@@ -101,7 +101,7 @@ function cellNote(r: ResultEntry): string {
     const got = /^\s*got:\s*(.*)$/m.exec(r.message ?? '')?.[1];
     return firstLine(got ? `got ${got}` : r.message, 70);
   }
-  if (r.verdict === 'skip') return firstLine(r.reason, 70);
+  if (r.verdict === 'skip' || r.verdict === 'broken') return firstLine(r.reason, 70);
   return '';
 }
 
@@ -126,7 +126,7 @@ function providerHeader(p: ProviderEntry): string {
       <div class="pid"><code>${esc(p.id)}</code></div>
       ${target}
       ${doc}
-      <div class="ptotals"><span class="n pass" title="${t.pass} passed">${t.pass}</span><span class="n fail" title="${t.fail} failed">${t.fail}</span><span class="n skip" title="${t.skip} skipped">${t.skip}</span></div>
+      <div class="ptotals"><span class="n pass" title="${t.pass} passed">${t.pass}</span><span class="n fail" title="${t.fail} failed">${t.fail}</span><span class="n skip" title="${t.skip} skipped">${t.skip}</span>${t.broken ? `<span class="n broken" title="${t.broken} not judged (broken)">${t.broken}</span>` : ''}</div>
     </th>`;
 }
 
@@ -192,7 +192,18 @@ export function matrixHtml(report: ConformanceReport, evidence: EvidenceLookup):
     .join('\n  ');
 
   const problems = providers
-    .flatMap((p) => p.problems.map((m) => `<div class="problem" data-provider="${esc(p.id)}"><strong>${esc(p.name)} (${esc(p.id)})</strong><pre>${esc(m)}</pre></div>`))
+    .flatMap((p) => [
+      ...(p.broken ? [`<div class="problem broken" data-provider="${esc(p.id)}"><strong>${esc(p.name)} (${esc(p.id)}) could not be judged</strong><pre>${esc(p.broken)}</pre></div>`] : []),
+      ...p.problems.map((m) => `<div class="problem" data-provider="${esc(p.id)}"><strong>${esc(p.name)} (${esc(p.id)})</strong><pre>${esc(m)}</pre></div>`),
+    ])
+    .join('\n');
+  const causes = report.causes
+    .filter((c) => c.cells.length > 1)
+    .map(
+      (c) => `<div class="cause"><strong>${c.cells.length} findings share one root cause:</strong> ${esc(c.cause)}<div class="muted">${c.cells
+        .map((x) => `<code>${esc(x.provider)} · ${esc(x.check)}</code>`)
+        .join(' ')}</div></div>`,
+    )
     .join('\n');
   const t = report.totals;
   const option = (value: string, text: string): string => `<option value="${esc(value)}">${esc(text)}</option>`;
@@ -215,6 +226,7 @@ export function matrixHtml(report: ConformanceReport, evidence: EvidenceLookup):
     <span class="chip pass">${t.pass} passed</span>
     <span class="chip fail">${t.fail} failed</span>
     <span class="chip skip">${t.skip} skipped</span>
+    ${t.broken ? `<span class="chip broken">${t.broken} not judged (broken)</span>` : ''}
     <span class="muted">run ${esc(report.status)} · ${esc(when(report.generatedAt))}</span>
   </p>
 </header>
@@ -222,10 +234,11 @@ export function matrixHtml(report: ConformanceReport, evidence: EvidenceLookup):
   <label>Provider <select id="filter-provider">${option('', 'All providers')}${providers.map((p) => option(p.id, p.name === p.id ? p.id : `${p.name} (${p.id})`)).join('')}</select></label>
   <label>Family <select id="filter-family">${option('', 'All families')}${families.map((f) => option(f, f)).join('')}</select></label>
   <label>Level <select id="filter-level">${option('', 'MUST and SHOULD')}${option('MUST', 'MUST')}${option('SHOULD', 'SHOULD')}</select></label>
-  <label>Verdict <select id="filter-verdict">${option('', 'Any verdict')}${option('fail', 'Failed')}${option('skip', 'Skipped')}${option('pass', 'Passed')}</select></label>
+  <label>Verdict <select id="filter-verdict">${option('', 'Any verdict')}${option('fail', 'Failed')}${option('skip', 'Skipped')}${option('broken', 'Broken (not judged)')}${option('pass', 'Passed')}</select></label>
   <span id="shown" class="muted" aria-live="polite"></span>
 </form>
 ${problems ? `<section class="problems">${problems}</section>` : ''}
+${causes ? `<section class="causes" aria-label="Root causes">${causes}</section>` : ''}
 <main>
 <table class="matrix" style="min-width: ${tableMinWidth(providers.length)}px">
   <thead>
@@ -243,6 +256,7 @@ ${problems ? `<section class="problems">${problems}</section>` : ''}
   <span class="cell-demo pass">✓ pass</span> the provider honours the rule ·
   <span class="cell-demo fail">✗ fail</span> it breaks it ·
   <span class="cell-demo skip">– skip</span> it could not be observed on this target (the reason is in the cell) ·
+  <span class="cell-demo broken">⚠ broken</span> the target could not be judged at all (not a finding) ·
   <span class="na">—</span> the contract does not state the rule.
   Click a cell for its rule and evidence; secrets are redacted.
 </footer>

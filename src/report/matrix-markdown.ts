@@ -5,7 +5,7 @@
 import type { ConformanceReport, ResultEntry } from './conformance.js';
 import { cellOf } from './conformance.js';
 
-const SYMBOL = { pass: '✅ pass', fail: '❌ fail', skip: '⏭️ skip' } as const;
+const SYMBOL = { pass: '✅ pass', fail: '❌ fail', skip: '⏭️ skip', broken: '⚠️ broken' } as const;
 const NOT_APPLICABLE = '—';
 
 function cell(text: string): string {
@@ -18,8 +18,8 @@ function fence(text: string): string {
   return `${ticks}text\n${text}\n${ticks}`;
 }
 
-function totalsLine(t: { pass: number; fail: number; skip: number }): string {
-  return `${t.pass} passed, ${t.fail} failed, ${t.skip} skipped`;
+function totalsLine(t: { pass: number; fail: number; skip: number; broken: number }): string {
+  return `${t.pass} passed, ${t.fail} failed, ${t.skip} skipped${t.broken ? `, ${t.broken} not judged (broken)` : ''}`;
 }
 
 export function matrixMarkdown(report: ConformanceReport): string {
@@ -32,6 +32,7 @@ export function matrixMarkdown(report: ConformanceReport): string {
     '',
   );
   for (const p of providers) {
+    if (p.broken) out.push(`> ⚠️ **${cell(p.name)} (${p.id}) could not be judged**: ${cell(p.broken)}`, '');
     for (const problem of p.problems) out.push(`> **${cell(p.name)} (${p.id})**: ${cell(problem)}`, '');
   }
   out.push(`| check | level | ${providers.map((p) => cell(p.id)).join(' | ')} |`);
@@ -43,9 +44,17 @@ export function matrixMarkdown(report: ConformanceReport): string {
     });
     out.push(`| \`${c.id}\` | ${c.level} | ${cells.join(' | ')} |`);
   }
-  out.push(`| **total** | | ${providers.map((p) => `${p.totals.pass}✅ ${p.totals.fail}❌ ${p.totals.skip}⏭️`).join(' | ')} |`);
+  out.push(
+    `| **total** | | ${providers.map((p) => `${p.totals.pass}✅ ${p.totals.fail}❌ ${p.totals.skip}⏭️${p.totals.broken ? ` ${p.totals.broken}⚠️` : ''}`).join(' | ')} |`,
+  );
   out.push('', `${NOT_APPLICABLE} the contract does not state the rule, so the check is not generated.`, '');
 
+  const shared = report.causes.filter((c) => c.cells.length > 1);
+  if (shared.length) {
+    out.push(`## Root causes (${shared.length})`, '');
+    for (const c of shared) out.push(`- ${cell(c.cause)}: ${c.cells.length} findings (${c.cells.map((x) => `\`${x.provider} · ${x.check}\``).join(', ')})`);
+    out.push('');
+  }
   const failed = report.results.filter((r) => r.verdict === 'fail');
   if (failed.length) {
     out.push(`## Failures (${failed.length})`, '');

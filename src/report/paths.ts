@@ -1,4 +1,7 @@
-/** Where each report goes, relative to the project root; the config, the setup and `npm run report` agree through this. */
+/** The folder every report is written under, relative to the project root. */
+export const REPORTS_ROOT = 'reports';
+
+/** Where each report goes, relative to the project root; the config, the reporters and `npm run report` agree through this. */
 export const REPORT_PATHS = {
   playwright: 'reports/playwright',
   allureResults: 'reports/allure-results',

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Level } from '../checks/check.js';
 import type { Exchange } from '../http/exchange.js';
-import { ANNOTATION, EXCHANGES_ATTACHMENT, annotation, type Annotation } from './annotations.js';
+import { ANNOTATION, BROKEN, EXCHANGES_ATTACHMENT, annotation, type Annotation } from './annotations.js';
 import { specTagPrefix } from './tags.js';
 
 /** Playwright's status of the last attempt, or `notRun` for a test the run never reached. */
@@ -16,8 +16,14 @@ export interface TestRecord {
   /** The spec id (from the describe's `@spec:<id>` tag, else the project name). */
   readonly provider: string;
   readonly title: string;
-  /** Absent for a test that is not a check (e.g. the one reporting an invalid spec). */
+  /** Absent for a test that is not a check (the pre-flight, or the one reporting an invalid spec). */
   readonly check?: string;
+  /** The test could not judge its target (failed pre-flight, invalid spec, harness error). */
+  readonly broken?: boolean;
+  /** The test is its provider's pre-flight. */
+  readonly preflight?: boolean;
+  /** What a failed check's finding comes from, shared by findings of one root cause. */
+  readonly cause?: string;
   readonly level?: Level;
   /** What must hold: the title after `<check id>: `. */
   readonly summary: string;
@@ -79,6 +85,9 @@ export function recordOf(test: TestLike, result: ResultLike | undefined): TestRe
   const exchanges = result ? exchangesOf(result.attachments) : undefined;
   const optional = {
     ...(check !== undefined ? { check } : {}),
+    ...(get(ANNOTATION.verdict) === BROKEN ? { broken: true } : {}),
+    ...(get(ANNOTATION.preflight) !== undefined ? { preflight: true } : {}),
+    ...(get(ANNOTATION.cause) ? { cause: get(ANNOTATION.cause) } : {}),
     ...(level === 'MUST' || level === 'SHOULD' ? { level: level as Level } : {}),
     ...(get(ANNOTATION.source) !== undefined ? { rule: get(ANNOTATION.source) } : {}),
     ...(message ? { message } : {}),
@@ -93,8 +102,12 @@ export function recordOf(test: TestLike, result: ResultLike | undefined): TestRe
   return { provider, title, summary, outcome: result?.status ?? 'notRun', durationMs: result?.duration ?? 0, ...optional };
 }
 
-/** `ConformanceFailure: expiry.ttl (MUST) failed …` → `expiry.ttl (MUST) failed …`: the verdict speaks for itself. */
+/**
+ * `ConformanceFailure: expiry.ttl (MUST) failed …` → `expiry.ttl (MUST) failed …`, and `TargetBroken: acme could
+ * not be judged …` → `acme could not be judged …`: the text speaks for itself.
+ */
 function withoutErrorName(message: string, check: string | undefined): string {
+  if (message.startsWith('TargetBroken: ')) return message.slice('TargetBroken: '.length);
   const m = /^[A-Za-z]\w*: /.exec(message);
   return m && check && message.startsWith(`${check} `, m[0].length) ? message.slice(m[0].length) : message;
 }

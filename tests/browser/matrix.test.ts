@@ -1,10 +1,11 @@
 /**
- * The conformance matrix page in a real browser (Debian's Chromium): the right verdict in the right
+ * The conformance matrix page in a real browser (Chromium, see tests/support/chromium.ts): the right verdict in the right
  * cell, filters that hide what they should, and a failed cell that opens its evidence. Screenshots go
  * to reports/browser/ for a person to look at.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { findChromium } from '../support/chromium.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,7 +16,6 @@ import { writeMatrix } from '../../src/report/matrix-reporter.js';
 import { recordOf } from '../../src/report/test-record.js';
 import { TTL_SKIP, syntheticRun } from '../report/synthetic-run.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../reports/browser/', import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'authconform-matrix-page-'));
@@ -24,16 +24,10 @@ let page: Page;
 const requests: string[] = [];
 
 before(async () => {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `Chromium is not installed at ${CHROMIUM}, and the matrix page test needs it. Install Debian's Chromium: apt-get update && apt-get install -y chromium`,
-  );
+  const found = await findChromium();
   const records = syntheticRun().map((e) => recordOf(e.test, e.result));
   writeMatrix(dir, buildConformance(records, { status: 'failed', generatedAt: new Date('2026-01-02T03:04:05Z') }), records);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await chromium.launch({ executablePath: found.executablePath, args: found.args });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(pathToFileURL(join(dir, 'index.html')).href);

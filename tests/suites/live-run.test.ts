@@ -1,0 +1,135 @@
+/**
+ * A live run as an account owner sees it: `npx playwright test` against a server holding a real
+ * account (here a proxy in front of the mock that accepts a canary password). The bad-credential
+ * allowance holds across the workers Playwright restarts and across retries, and a run stopped by
+ * SIGTERM or SIGKILL leaves no file that holds the credential.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { loadContract } from '../../src/contract/load.js';
+import { scanForLeaks } from '../../src/report/leak-scan.js';
+import { startLiveProxy } from '../support/live-proxy.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = join(createRequire(import.meta.url).resolve('@playwright/test/package.json'), '..', 'cli.js');
+const contract = loadContract(join(root, 'specs/vidizmo.yaml'));
+const work = mkdtempSync(join(tmpdir(), 'authconform-live-run-test-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** A password no spec or fixture holds, so any file that contains it was written by the run. */
+const canary = { password: `canary-${process.pid}-${Date.now().toString(36)}-p4ss~word` };
+
+function runEnv(url: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, AUTHCONFORM_TESTING: '1' };
+  for (const k of Object.keys(env)) if (k.startsWith('AUTHCONFORM_') && k !== 'AUTHCONFORM_TESTING') delete env[k];
+  return {
+    ...env,
+    AUTHCONFORM_VIDIZMO_BASE_URL: url,
+    AUTHCONFORM_VIDIZMO_CLOCK: '1',
+    VIDIZMO_EMAIL: contract.mock.credentials.email ?? '',
+    VIDIZMO_PASSWORD: canary.password,
+    ...extra,
+  };
+}
+
+function playwright(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [cli, 'test', '--project=vidizmo', '--reporter=line,./src/report/leak-reporter.ts', `--output=${join(work, 'test-results')}`, ...args], { cwd: root, env });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return Object.assign(child, { output: () => output, exited });
+}
+
+/** Waits for a condition the run itself brings about (no fixed sleep decides anything). */
+async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** Every file written since `since` in the temporary folder (and the run's output), scanned for the canary. */
+function canaryFiles(since: number): ReturnType<typeof scanForLeaks> {
+  const roots = readdirSync(tmpdir())
+    .map((name) => join(tmpdir(), name))
+    .filter((p) => {
+      try {
+        return statSync(p).mtimeMs >= since - 1000 && !p.startsWith(work);
+      } catch {
+        return false;
+      }
+    });
+  return scanForLeaks([...roots, join(work, 'test-results')], [canary.password], '/');
+}
+
+describe('a live run', () => {
+  it('sends at most the allowed wrong-credential logins, across worker restarts and retries', async () => {
+    const proxy = await startLiveProxy(contract, canary, { fault: 'bad-credentials-accepted' });
+    try {
+      const run = playwright(['--retries=3', '--grep', 'acquire\\.bad-credentials'], runEnv(proxy.url, { AUTHCONFORM_MAX_BAD_ATTEMPTS: '1' }));
+      await run.exited;
+      assert.match(run.output(), /ConformanceFailure: acquire\.bad-credentials/, 'the accepted wrong password is a finding');
+      // The retry runs in a new worker, and finds the run's allowance spent.
+      assert.match(run.output(), /retry #1/);
+      assert.equal(proxy.wrongLogins(), 1, run.output());
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    it(`stopped by ${signal}, leaves no file holding the credential`, async () => {
+      const proxy = await startLiveProxy(contract, canary);
+      const since = Date.now();
+      try {
+        const run = playwright([], runEnv(proxy.url, { AUTHCONFORM_TIMEOUT_MS: '60000' }));
+        // Caught in flight: some checks have run, and the server stops answering.
+        await until('the run to reach the server', () => proxy.requests() >= 12);
+        proxy.hold();
+        await until('a request to be held', () => proxy.requests() >= 13);
+        const workers = childrenOf(run.pid!);
+        assert.ok(workers.length > 0, 'the run has a worker');
+        run.kill(signal);
+        await run.exited;
+        await until('the workers to end', () => workers.every((pid) => !alive(pid)));
+        const scan = canaryFiles(since);
+        assert.deepEqual(scan.hits, [], `files holding the credential: ${JSON.stringify(scan.hits)}`);
+        if (signal === 'SIGTERM') {
+          // A signal the run can see: its private folders are gone, not only harmless.
+          const left = readdirSync(tmpdir()).filter((n) => n.startsWith('authconform-') && n.includes(`-${run.pid}-`));
+          assert.deepEqual(left, []);
+        }
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+});
