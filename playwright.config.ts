@@ -121,6 +121,7 @@ export default defineConfig<{}, Pick<ConformanceWorkerFixtures, 'specFile'>>({
     ['html', { outputFolder: REPORT_PATHS.playwright, open: 'never' }],
     ['junit', { outputFile: REPORT_PATHS.junit, includeProjectInTestName: true, stripANSIControlSequences: true }],
     ['allure-playwright', { resultsDir: REPORT_PATHS.allureResults, suiteTitle: false }],
+    ['./src/report/allure-outcomes.ts', { resultsDir: REPORT_PATHS.allureResults }],
     ['./src/report/matrix-reporter.ts', { outputDir: REPORT_PATHS.conformance }],
     ['./src/report/leak-reporter.ts'],
     ['./src/report/outcome-reporter.ts'],

@@ -10,6 +10,13 @@ export default {
   name: 'authconform conformance',
   // Labels every test carries that say nothing to a reader of this report.
   hideLabels: [/^_/, 'titlePath', 'package', 'language', 'framework', 'thread', 'host'],
+  // The `outcome` label (src/report/describe-test.ts) sorts what went wrong; the first match wins.
+  categories: [
+    { name: 'Broken runs (the target could not be judged)', matchers: { statuses: ['broken'] } },
+    { name: 'Security findings', matchers: { statuses: ['failed'], labels: { outcome: '^security finding$' } } },
+    { name: 'Product findings', matchers: { statuses: ['failed'] } },
+    { name: 'Skipped MUST checks', matchers: { statuses: ['skipped'], labels: { severity: '^critical$' } } },
+  ],
   plugins: {
     awesome: {
       options: {

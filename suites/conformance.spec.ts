@@ -16,7 +16,7 @@ import { runCheck } from '../src/checks/run.js';
 import { specFiles } from '../src/contract/discover.js';
 import { formatProblem } from '../src/contract/errors.js';
 import { ANNOTATION, BROKEN } from '../src/report/annotations.js';
-import { describeTest } from '../src/report/describe-test.js';
+import { describeTest, labelOutcome } from '../src/report/describe-test.js';
 import { verdictText } from '../src/report/verdict-text.js';
 import { runSettings } from '../src/target/env.js';
 import { specTag } from '../src/report/tags.js';
@@ -41,8 +41,9 @@ class TargetBroken extends Error {
   }
 }
 
-function broken(testInfo: TestInfo): void {
+async function broken(testInfo: TestInfo): Promise<void> {
   testInfo.annotations.push({ type: ANNOTATION.verdict, description: BROKEN });
+  await labelOutcome('broken');
 }
 
 async function attachExchanges(testInfo: TestInfo, verdict: Verdict): Promise<void> {
@@ -55,8 +56,8 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
   const id = contract?.id ?? basename(file, extname(file));
   test.describe(id, { tag: specTag(id) }, () => {
     if (!contract) {
-      test('spec is valid', ({}, testInfo) => {
-        broken(testInfo);
+      test('spec is valid', async ({}, testInfo) => {
+        await broken(testInfo);
         const [first, ...more] = problems.map(formatProblem);
         throw new TargetBroken(`${id} could not be judged: its spec is invalid: ${first ?? file}${more.length ? `\n${more.join('\n')}` : ''}`);
       });
@@ -72,7 +73,7 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
         );
         await attachExchanges(testInfo, verdict);
         if (verdict.status === 'pass') return;
-        broken(testInfo);
+        await broken(testInfo);
         const why = verdict.status === 'fail' ? verdict.actual : verdict.reason;
         throw new TargetBroken(`${contract.id} could not be judged (none of its checks ran): ${why}`);
       },
@@ -91,16 +92,25 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
         async ({ scope, preflight: ready }, testInfo) => {
           await describeTest(testInfo, check, contract, scope.target);
           if (ready.status !== 'pass') {
-            broken(testInfo);
+            await broken(testInfo);
             test.skip(true, `not judged: ${contract.id} failed its pre-flight (see ${preflight.id})`);
           }
           const { verdict, slept } = await runCheck(check, scope);
           if (slept) testInfo.annotations.push({ type: ANNOTATION.slept, description: `${slept}` });
           if (verdict.status === 'pass' && verdict.detail) testInfo.annotations.push({ type: ANNOTATION.observed, description: verdict.detail });
+          if (verdict.release) testInfo.annotations.push({ type: ANNOTATION.release, description: verdict.release });
           await attachExchanges(testInfo, verdict);
           const text = verdictText(check, contract, scope.target, verdict);
           if (verdict.status === 'skip') test.skip(true, verdict.reason);
-          if (verdict.status === 'fail') throw new ConformanceFailure(text);
+          if (verdict.status === 'fail') {
+            if (verdict.harness) {
+              await broken(testInfo);
+              throw new TargetBroken(text);
+            }
+            if (verdict.cause) testInfo.annotations.push({ type: ANNOTATION.cause, description: verdict.cause });
+            await labelOutcome(check.security ? 'security finding' : 'product finding');
+            throw new ConformanceFailure(text);
+          }
         },
       );
     }

@@ -7,8 +7,8 @@ import { acquireCredentials, acquireSecrets } from '../contract/facts.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, type CheckContext } from './context.js';
 import type { AcquireCase, RequestSpec } from '../contract/schema.js';
-import { errorSpecProblem, observed } from './expect.js';
-import { acquire, acquireWith, extractParts, mustRefuse, mustWork } from './flows.js';
+import { observed } from './expect.js';
+import { acquire, acquireWith, extractParts, mustMatchError, mustRefuse, mustWork } from './flows.js';
 import { pass } from './run.js';
 
 /** Spends live-account allowance for deliberately failing logins, or skips. */
@@ -149,8 +149,7 @@ export const acquireChecks: readonly Check[] = [
       const cases = ctx.contract.acquire.cases ?? [];
       for (const k of cases) {
         const { res } = await acquireWith(ctx, withCase(ctx.contract.acquire.request, k), { purpose: `acquire: ${k.summary}` });
-        const problem = errorSpecProblem(res, k.error);
-        if (problem) throw new Unmet(`${k.summary} (case ${k.id}): ${k.error.status} matching its error schema — ${k.error.source}`, `${problem}: ${observed(res)}`);
+        mustMatchError(res, k.error, `${k.summary} (case ${k.id}): ${k.error.status} matching its error schema — ${k.error.source}`);
         noTokenIn(ctx, res, `case ${k.id}`);
       }
       return pass(`${cases.length} case${cases.length > 1 ? 's' : ''} refused as declared: ${cases.map((k) => k.id).join(', ')}`);

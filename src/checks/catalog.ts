@@ -5,6 +5,7 @@
 import type { Contract } from '../contract/model.js';
 import { acquireChecks } from './acquire.js';
 import type { Check } from './check.js';
+import { errorChecks } from './errors.js';
 import { expiryChecks } from './expiry.js';
 import { jwtChecks } from './jwt.js';
 import { presentChecks } from './present.js';
@@ -26,6 +27,7 @@ function registry(groups: readonly (readonly Check[])[]): ReadonlyMap<string, Ch
 export const CATALOG: ReadonlyMap<string, Check> = registry([
   acquireChecks,
   presentChecks,
+  errorChecks,
   jwtChecks,
   expiryChecks,
   refreshChecks,

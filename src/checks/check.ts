@@ -8,7 +8,7 @@ import type { CheckContext } from './context.js';
 
 export type Level = 'MUST' | 'SHOULD';
 
-export const FAMILIES = ['acquire', 'present', 'jwt', 'expiry', 'refresh', 'revoke', 'tokens', 'robust'] as const;
+export const FAMILIES = ['acquire', 'present', 'errors', 'jwt', 'expiry', 'refresh', 'revoke', 'tokens', 'robust'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export interface Pass {
@@ -27,6 +27,13 @@ export interface Fail {
   readonly expected: string;
   /** What came instead, as a sentence. */
   readonly actual: string;
+  /**
+   * The root cause, when many checks can fail for the same one (error responses whose body or headers
+   * miss the contract's error): reports group the findings that share it.
+   */
+  readonly cause?: string;
+  /** The check itself broke (a harness error), so nothing was learnt about the server: reported as broken. */
+  readonly harness?: true;
   readonly release?: string;
 }
 
@@ -47,6 +54,11 @@ export interface Check {
   readonly level: Level;
   /** One line: what must hold. */
   readonly summary: string;
+  /**
+   * A security property (a forged, altered or missing credential refused, no secret echoed): its
+   * findings are security findings, reported apart from other breaches of the contract.
+   */
+  readonly security?: boolean;
   /** The clause enforced: the contract's quoted source sentence for this rule, or an RFC clause. */
   source(contract: Contract): string;
   /** Whether the contract states the rule this check enforces. */

@@ -87,12 +87,15 @@ export interface CheckContext {
 export class Unmet extends Error {
   readonly expected: string;
   readonly actual: string;
+  /** The root cause this finding shares with others (an error body the server answers everywhere), when known. */
+  readonly rootCause?: string;
 
-  constructor(expected: string, actual: string) {
+  constructor(expected: string, actual: string, rootCause?: string) {
     super(`expected ${expected}; got ${actual}`);
     this.name = 'Unmet';
     this.expected = expected;
     this.actual = actual;
+    if (rootCause !== undefined) this.rootCause = rootCause;
   }
 }
 

@@ -14,7 +14,7 @@ import type { ResponseSpec } from '../contract/schema.js';
 import { passUntil, serverNow } from './boundary.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, lifetimes, requireTime, type CheckContext } from './context.js';
-import { describeError, errorProblem, observed } from './expect.js';
+import { describeError, observed } from './expect.js';
 import {
   createToken,
   formatExpiry,
@@ -145,8 +145,7 @@ export const expiryChecks: readonly Check[] = [
         await discardToken(ctx, login, credential);
         throw new Unmet(`${what} to be refused with ${describeError(ctx.contract, 'malformed')} and no token`, `a token was issued: ${observed(res)}`);
       }
-      const problem = errorProblem(ctx.contract, res, 'malformed');
-      if (problem) throw new Unmet(`${what} to be refused with ${describeError(ctx.contract, 'malformed')}`, `${problem}: ${observed(res)}`);
+      mustRefuse(ctx, res, 'malformed', what);
       return pass(`refused with ${res.status} and no token`);
     },
   },

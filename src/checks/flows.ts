@@ -10,8 +10,10 @@ import { DEFAULT_AUTH_HEADER, type RequestSpec, type ResponseSpec } from '../con
 import { getPointer, render, renderJson, type Vars } from '../contract/template.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { Unmet, type CheckContext } from './context.js';
-import { describeError, errorProblem, observed, successProblem } from './expect.js';
-import type { ErrorCondition } from '../contract/model.js';
+import { describeError, errorSpecProblem, observed, successProblem } from './expect.js';
+import { errorFor, type ErrorCondition } from '../contract/model.js';
+import type { ErrorSpec } from '../contract/schema.js';
+import { isDeepStrictEqual } from 'node:util';
 import { ledgerOf } from './ledger.js';
 
 /** An issued credential: the parts a response handed out. */
@@ -280,10 +282,65 @@ export function control(ctx: CheckContext, credential: Credential): Promise<Http
   return mustWork(ctx, credential, 'the unaltered credential to work before it is altered (positive control)', 'positive control');
 }
 
-/** The response is the contract's error for `condition`, or the check fails. */
+/**
+ * The response is the contract's error for `condition` — status, body and headers — or the check fails.
+ * The right status with the wrong shape is a fault of the error response itself, which every check
+ * provoking it would see: the finding names that root cause, so reports can group them.
+ */
 export function mustRefuse(ctx: CheckContext, res: HttpResponse, condition: ErrorCondition, what: string): void {
-  const problem = errorProblem(ctx.contract, res, condition);
-  if (problem) throw new Unmet(`${what} to be refused with ${describeError(ctx.contract, condition)}`, `${problem}: ${observed(res)}`);
+  mustMatchError(res, errorFor(ctx.contract, condition), `${what} to be refused with ${describeError(ctx.contract, condition)}`);
+}
+
+/** The response is this error (status, body, headers), or the check fails expecting `expected`. */
+export function mustMatchError(res: HttpResponse, err: ErrorSpec, expected: string): void {
+  const problem = errorSpecProblem(res, err);
+  if (!problem) return;
+  throw new Unmet(expected, `${problem}: ${observed(res)}`, res.status === err.status ? shapeCause(res, err) : undefined);
+}
+
+/** The root cause of an error response with the right status and the wrong shape, worded to group equal answers. */
+function shapeCause(res: HttpResponse, err: ErrorSpec): string {
+  const bodyOk = errorSpecProblem(res, { status: err.status, ...(err.schema ? { schema: err.schema } : {}) }) === undefined;
+  if (bodyOk) return `error responses lack the headers the contract's errors carry (${Object.keys(err.headers ?? {}).join(', ')})`;
+  const body = res.text.trim().replace(/\s+/g, ' ');
+  const shown = body ? (body.length > 80 ? `${body.slice(0, 80)}…` : body) : 'an empty body';
+  return `error responses do not match the contract's error schemas: the server answers errors with ${shown}`;
+}
+
+/**
+ * A forged, altered or missing credential is refused with the documented status. This judges the
+ * security property only: the shape of the error's body is judged once, by its own check (errors.*),
+ * so a wrong error body is one finding there rather than a red in every security check. When the
+ * server answers with success instead, the finding says whether it treated the caller as the user
+ * (the same answer as the positive control) or answered differently (anonymous or partial access),
+ * with both answers side by side.
+ */
+export function mustRefuseStatus(ctx: CheckContext, res: HttpResponse, condition: ErrorCondition, what: string, positive: HttpResponse): void {
+  const err = errorFor(ctx.contract, condition);
+  // Where the error shares its status with the probe's success (token introspection answers 200
+  // {"active": false}), the status cannot tell them apart: the answer must then not be a success.
+  const success = successProblem(res, ctx.contract.probe.response) === undefined;
+  if (res.status === err.status && !success) return;
+  const expected = `${what} to be refused with status ${err.status} (errors.${err.declaredAs})${err.status === ctx.contract.probe.response.status ? ', not the probe\'s success' : ''}`;
+  if (success || (res.status >= 200 && res.status < 300)) {
+    const asUser = sameAnswer(res, positive);
+    const verdict = asUser
+      ? `it was accepted as the user: ${res.status}, the same answer as the positive control`
+      : `it was answered ${res.status}, differently from the positive control (as an anonymous caller, or with partial access)`;
+    throw new Unmet(expected, `${verdict}.\n  positive control: ${observed(positive)}\n  this request:     ${observed(res)}`);
+  }
+  throw new Unmet(expected, `${res.status === 0 ? `no response: ${res.error ?? 'unknown error'}` : `status ${res.status} instead of ${err.status}`}: ${observed(res)}`);
+}
+
+/** Two successful answers are the same answer: the same status and body (JSON compared by its members). */
+function sameAnswer(a: HttpResponse, b: HttpResponse): boolean {
+  if (a.status !== b.status) return false;
+  if (a.text === b.text) return true;
+  try {
+    return isDeepStrictEqual(JSON.parse(a.text), JSON.parse(b.text));
+  } catch {
+    return false;
+  }
 }
 
 export async function refresh(ctx: CheckContext, credential: Credential, opts: Partial<SendOptions> = {}) {

@@ -8,7 +8,7 @@
 import type { Check } from './check.js';
 import { lifetimes, Unmet, type CheckContext } from './context.js';
 import { tokenOf, withToken } from './alter.js';
-import { control, mustAcquire, mustRefuse, probe, type Credential } from './flows.js';
+import { control, mustAcquire, mustRefuseStatus, probe, type Credential } from './flows.js';
 import { changedPayloads, decodeToken, flippedSignature, resigned, unsignedForgeries, type DecodedJwt, type Forgery } from './jwt-forge.js';
 import { pass } from './run.js';
 
@@ -67,6 +67,7 @@ export const jwtChecks: readonly Check[] = [
   {
     id: 'jwt.alg-none',
     family: 'jwt',
+    security: true,
     level: 'MUST',
     summary: 'unsigned tokens (alg none in any spelling, empty or stripped signature) are refused',
     source: () => 'RFC 8725 §2.1 and §3.1: a recipient must not accept unsigned ("alg": "none") or signature-stripped tokens it did not ask for',
@@ -81,6 +82,7 @@ export const jwtChecks: readonly Check[] = [
   {
     id: 'jwt.signature',
     family: 'jwt',
+    security: true,
     level: 'MUST',
     summary: 'a damaged signature, a signature by another key and a changed payload are refused',
     source: () => 'RFC 7519 §7.2: the JWS signature must be validated, and the JWT rejected when it does not validate',
@@ -108,11 +110,11 @@ async function issuedJwt(ctx: CheckContext): Promise<{ credential: Credential; j
   return { credential, jwt: decoded };
 }
 
-/** Each forgery, presented in place of the token after a positive control, is refused as tampered. */
+/** Each forgery, presented in place of the token after a positive control, is refused with the tampered error's status. */
 async function mustRefuseAll(ctx: CheckContext, credential: Credential, forgeries: readonly Forgery[]): Promise<void> {
   for (const f of forgeries) {
-    await control(ctx, credential);
+    const positive = await control(ctx, credential);
     const res = await probe(ctx, credential, withToken(ctx, f.token), `probe with a forged token: ${f.label}`);
-    mustRefuse(ctx, res, 'tampered', `a forged token (${f.label})`);
+    mustRefuseStatus(ctx, res, 'tampered', `a forged token (${f.label})`, positive);
   }
 }

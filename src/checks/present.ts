@@ -2,17 +2,20 @@
  * present.*: where the credential goes on a request. The issued credential works where the contract
  * puts it (and in every documented alternate placement of a companion); a missing, random, tampered
  * or wrongly-schemed credential, a missing companion and parts of two different sessions are each
- * refused with the documented error. Every refusal is preceded by a positive control, so a server
- * that refuses everything fails rather than passes.
+ * refused with the documented error's status (the error's body is judged once, by errors.*). Every
+ * refusal is preceded by a positive control, so a server that refuses everything fails rather than
+ * passes, and a server that answers a forgery with success is told apart as accepting it as the user
+ * or answering anonymously.
  */
 import { errorFor } from '../contract/model.js';
 import { render } from '../contract/template.js';
 import type { Contract } from '../contract/model.js';
+import type { HttpResponse } from '../http/client.js';
 import { presentedSecretParts, sameShape, tamper, tokenOf, withToken } from './alter.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, type CheckContext } from './context.js';
 import { observed, successProblem } from './expect.js';
-import { control, mustAcquire, mustRefuse, mustWork, probe, varsFor, type Credential, type PresentVariant } from './flows.js';
+import { control, mustAcquire, mustRefuseStatus, mustWork, probe, varsFor, type Credential, type PresentVariant } from './flows.js';
 import { pass } from './run.js';
 
 export const presentChecks: readonly Check[] = [
@@ -32,56 +35,57 @@ export const presentChecks: readonly Check[] = [
   {
     id: 'present.missing',
     family: 'present',
+    security: true,
     level: 'MUST',
-    summary: 'a request without the credential is refused with the documented error',
+    summary: 'a request without the credential is refused with the documented status',
     source: (c) => c.errors.missing.source,
     applies: () => true,
     async run(ctx) {
       const credential = await mustAcquire(ctx);
-      await control(ctx, credential);
+      const positive = await control(ctx, credential);
       const header = ctx.contract.present.name;
       const res = await probe(ctx, credential, { omit: true }, `probe without the ${header} header`);
-      mustRefuse(ctx, res, 'missing', `a request without the ${header} header`);
+      mustRefuseStatus(ctx, res, 'missing', `a request without the ${header} header`, positive);
       return pass(`refused with ${res.status}`);
     },
   },
   {
     id: 'present.garbage',
     family: 'present',
+    security: true,
     level: 'MUST',
-    summary: 'a random credential of the right shape is refused with the documented error',
+    summary: 'a random credential of the right shape is refused with the documented status',
     source: (c) => c.errors.invalid.source,
     applies: () => true,
     async run(ctx) {
       const credential = await mustAcquire(ctx);
-      await control(ctx, credential);
-      const garbage = sameShape(presentedValue(ctx, credential));
-      const res = await probe(ctx, credential, { value: garbage }, 'probe with a random credential of the same shape');
-      mustRefuse(ctx, res, 'invalid', 'a random credential of the same shape as the issued one');
+      const positive = await control(ctx, credential);
+      const res = await probe(ctx, credential, garbageVariant(ctx, credential), 'probe with a random credential of the same shape');
+      mustRefuseStatus(ctx, res, 'invalid', 'a random credential of the same shape as the issued one', positive);
       return pass(`refused with ${res.status}`);
     },
   },
   {
     id: 'present.tampered',
     family: 'present',
+    security: true,
     level: 'MUST',
-    summary: 'the token with one character changed is refused with the documented error',
+    summary: 'the token with one character changed is refused with the documented status',
     source: (c) => errorFor(c, 'tampered').source,
     applies: () => true,
     async run(ctx) {
       const credential = await mustAcquire(ctx);
-      await control(ctx, credential);
-      const jwt = ctx.contract.token.format === 'jwt';
-      const tampered = tamper(tokenOf(ctx, credential), jwt);
-      const where = jwt ? 'one character of its payload changed' : 'one character in its second half changed';
-      const res = await probe(ctx, credential, withToken(ctx, tampered), `probe with the token with ${where}`);
-      mustRefuse(ctx, res, 'tampered', `the token with ${where}`);
+      const positive = await control(ctx, credential);
+      const { variant, where } = tamperedVariant(ctx, credential);
+      const res = await probe(ctx, credential, variant, `probe with the token with ${where}`);
+      mustRefuseStatus(ctx, res, 'tampered', `the token with ${where}`, positive);
       return pass(`refused with ${res.status}`);
     },
   },
   {
     id: 'present.wrong-scheme',
     family: 'present',
+    security: true,
     level: 'MUST',
     summary: 'the right credential under another authentication scheme is refused',
     source: (c) => c.present.source,
@@ -92,9 +96,9 @@ export const presentChecks: readonly Check[] = [
       const header = ctx.contract.present.name;
       const variants = wrongSchemes(ctx.contract, value);
       for (const { label, variant } of variants) {
-        await control(ctx, credential);
+        const positive = await control(ctx, credential);
         const res = await probe(ctx, credential, variant, `probe with ${header}: ${label}`);
-        mustRefuse(ctx, res, 'wrongScheme', `the credential sent as "${header}: ${label}" (the contract says ${presentedAs(ctx.contract)})`);
+        mustRefuseStatus(ctx, res, 'wrongScheme', `the credential sent as "${header}: ${label}" (the contract says ${presentedAs(ctx.contract)})`, positive);
       }
       return pass(`refused: ${variants.map((v) => v.label).join('; ')}`);
     },
@@ -102,6 +106,7 @@ export const presentChecks: readonly Check[] = [
   {
     id: 'present.companion',
     family: 'present',
+    security: true,
     level: 'MUST',
     summary: 'a request missing a companion value (header or query parameter) is refused',
     source: (c) => errorFor(c, 'companionMissing').source,
@@ -109,9 +114,9 @@ export const presentChecks: readonly Check[] = [
     async run(ctx) {
       const credential = await mustAcquire(ctx);
       for (const companion of ctx.contract.present.companions) {
-        await control(ctx, credential);
+        const positive = await control(ctx, credential);
         const res = await probe(ctx, credential, { omitCompanion: companion.name }, `probe without ${companion.name}`);
-        mustRefuse(ctx, res, 'companionMissing', `a request without ${companion.name} (as ${companion.in.map(placementName).join(' or ')})`);
+        mustRefuseStatus(ctx, res, 'companionMissing', `a request without ${companion.name} (as ${companion.in.map(placementName).join(' or ')})`, positive);
       }
       return pass(`each of ${ctx.contract.present.companions.map((c) => c.name).join(', ')} required`);
     },
@@ -145,36 +150,55 @@ export const presentChecks: readonly Check[] = [
   {
     id: 'present.mismatched-parts',
     family: 'present',
+    security: true,
     level: 'MUST',
     summary: 'parts of two different sessions presented together are refused',
     source: (c) => errorFor(c, 'mismatched').source,
     applies: (c) => presentedSecretParts(c).length >= 2,
     async run(ctx) {
-      const names = presentedSecretParts(ctx.contract);
-      const a = await mustAcquire(ctx, 'acquire session A');
-      const b = await mustAcquire(ctx, 'acquire session B');
-      const swapped = names.includes(ctx.contract.token.part) ? ctx.contract.token.part : (names[names.length - 1] as string);
-      const kept = names.filter((n) => n !== swapped);
-      const fromB = b.parts[swapped];
-      if (fromB === undefined || fromB === a.parts[swapped]) {
-        throw new CannotObserve(`two logins gave the same ${swapped}, so parts of different sessions cannot be mixed`);
-      }
-      const shared = kept.filter((n) => a.parts[n] === b.parts[n]);
-      if (shared.length === kept.length) {
-        throw new CannotObserve(`two logins gave the same ${shared.join(', ')}: mixing it with the other session's ${swapped} makes a valid credential`);
-      }
-      await control(ctx, a);
-      await control(ctx, b);
-      const what = `${kept.map((n) => `the ${n}`).join(', ')} of session A with the ${swapped} of session B`;
-      const res = await probe(ctx, a, { parts: { [swapped]: fromB } }, `probe with ${what}`);
-      mustRefuse(ctx, res, 'mismatched', what);
+      const { res, what, positive } = await mismatchedProbe(ctx);
+      mustRefuseStatus(ctx, res, 'mismatched', what, positive);
       return pass(`refused with ${res.status}`);
     },
   },
 ];
 
+/** A random credential of the same shape as the issued one, presented in its place. */
+export function garbageVariant(ctx: CheckContext, credential: Credential): PresentVariant {
+  return { value: sameShape(presentedValue(ctx, credential)) };
+}
+
+/** The issued token with one character changed (in a JWT's payload, else in its second half). */
+export function tamperedVariant(ctx: CheckContext, credential: Credential): { variant: PresentVariant; where: string } {
+  const jwt = ctx.contract.token.format === 'jwt';
+  const tampered = tamper(tokenOf(ctx, credential), jwt);
+  return { variant: withToken(ctx, tampered), where: jwt ? 'one character of its payload changed' : 'one character in its second half changed' };
+}
+
+/** Parts of two sessions presented together, after a positive control of each (the first one's is returned). */
+export async function mismatchedProbe(ctx: CheckContext): Promise<{ res: HttpResponse; what: string; positive: HttpResponse }> {
+  const names = presentedSecretParts(ctx.contract);
+  const a = await mustAcquire(ctx, 'acquire session A');
+  const b = await mustAcquire(ctx, 'acquire session B');
+  const swapped = names.includes(ctx.contract.token.part) ? ctx.contract.token.part : (names[names.length - 1] as string);
+  const kept = names.filter((n) => n !== swapped);
+  const fromB = b.parts[swapped];
+  if (fromB === undefined || fromB === a.parts[swapped]) {
+    throw new CannotObserve(`two logins gave the same ${swapped}, so parts of different sessions cannot be mixed`);
+  }
+  const shared = kept.filter((n) => a.parts[n] === b.parts[n]);
+  if (shared.length === kept.length) {
+    throw new CannotObserve(`two logins gave the same ${shared.join(', ')}: mixing it with the other session's ${swapped} makes a valid credential`);
+  }
+  const positive = await control(ctx, a);
+  await control(ctx, b);
+  const what = `${kept.map((n) => `the ${n}`).join(', ')} of session A with the ${swapped} of session B`;
+  const res = await probe(ctx, a, { parts: { [swapped]: fromB } }, `probe with ${what}`);
+  return { res, what, positive };
+}
+
 /** "Authorization: Bearer <token>", for messages. */
-function presentedAs(contract: Contract): string {
+export function presentedAs(contract: Contract): string {
   const p = contract.present;
   const value = p.scheme === 'Basic' ? `base64(${p.value})` : p.value;
   return `"${p.name}: ${p.scheme === 'none' ? '' : `${p.scheme} `}${value}"`;
@@ -185,14 +209,14 @@ function placementName(where: 'header' | 'query'): string {
 }
 
 /** The credential value as presented, before the scheme word and any base64. */
-function presentedValue(ctx: CheckContext, credential: Credential): string {
+export function presentedValue(ctx: CheckContext, credential: Credential): string {
   const value = render(ctx.contract.present.value, varsFor(ctx, credential));
   if (value === undefined) throw new Unmet(`the issued credential to fill ${ctx.contract.present.value}`, `it has only ${Object.keys(credential.parts).join(', ')}`);
   return value;
 }
 
 /** The right value under the schemes a confused server might also take. */
-function wrongSchemes(contract: Contract, value: string): { label: string; variant: PresentVariant }[] {
+export function wrongSchemes(contract: Contract, value: string): { label: string; variant: PresentVariant }[] {
   switch (contract.present.scheme) {
     case 'Bearer':
       return [

@@ -18,7 +18,7 @@ import type { HttpResponse } from '../http/client.js';
 import { passUntil, serverNow } from './boundary.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, lifetimes, requireTime, type CheckContext } from './context.js';
-import { describeError, errorProblem, observed, successProblem } from './expect.js';
+import { describeError, observed, successProblem } from './expect.js';
 import {
   control,
   mustAcquire,
@@ -257,8 +257,7 @@ function judgeRefusal(ctx: CheckContext, res: HttpResponse, condition: 'refreshI
   if (spec && res.status === spec.response.status) {
     throw new Unmet(`${what} to be refused with ${describeError(ctx.contract, condition)}`, `it was refreshed: ${observed(res)}`);
   }
-  const problem = errorProblem(ctx.contract, res, condition);
-  if (problem) throw new Unmet(`${what} to be refused with ${describeError(ctx.contract, condition)}`, `${problem}: ${observed(res)}`);
+  mustRefuse(ctx, res, condition, what);
 }
 
 

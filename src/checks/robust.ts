@@ -90,6 +90,7 @@ export const robustChecks: readonly Check[] = [
   {
     id: 'robust.no-secret-echo',
     family: 'robust',
+    security: true,
     level: 'MUST',
     summary: 'refused logins and refused credentials never echo a submitted secret (plain, base64 or URL-encoded)',
     source: () => 'CWE-209: an error message must not contain sensitive information, such as the secret the client submitted',

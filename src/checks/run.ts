@@ -54,9 +54,9 @@ export async function runCheck(check: Check, scope: RunScope): Promise<CheckRun>
   try {
     verdict = await check.run(ctx);
   } catch (e) {
-    if (e instanceof Unmet) verdict = { status: 'fail', expected: e.expected, actual: e.actual, exchanges: [] };
+    if (e instanceof Unmet) verdict = { status: 'fail', expected: e.expected, actual: e.actual, exchanges: [], ...(e.rootCause !== undefined ? { cause: e.rootCause } : {}) };
     else if (e instanceof CannotObserve) verdict = { status: 'skip', reason: e.message, exchanges: [] };
-    else verdict = { status: 'fail', expected: 'the check to run to completion', actual: `harness error: ${(e as Error).message}`, exchanges: [] };
+    else verdict = { status: 'fail', expected: 'the check to run to completion', actual: `harness error: ${(e as Error).message}`, harness: true, exchanges: [] };
   }
   const unreleased = await release(ctx, ledger).catch((e: unknown) => `could not release what this check opened: ${(e as Error).message}`);
   // Evidence is attached here, after the check, so every secret learnt during it is redacted.
@@ -65,7 +65,14 @@ export async function runCheck(check: Check, scope: RunScope): Promise<CheckRun>
   const note = unreleased !== undefined ? { release: r.text(unreleased) } : {};
   const redacted: Verdict =
     verdict.status === 'fail'
-      ? { ...verdict, expected: r.text(verdict.expected), actual: r.text(verdict.actual), exchanges, ...note }
+      ? {
+          ...verdict,
+          expected: r.text(verdict.expected),
+          actual: r.text(verdict.actual),
+          ...(verdict.cause !== undefined ? { cause: r.text(verdict.cause) } : {}),
+          exchanges,
+          ...note,
+        }
       : verdict.status === 'skip'
         ? { ...verdict, reason: r.text(verdict.reason), exchanges, ...note }
         : { ...verdict, ...(verdict.detail !== undefined ? { detail: r.text(verdict.detail) } : {}), exchanges, ...note };

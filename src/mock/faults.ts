@@ -97,8 +97,8 @@ function acceptsEmptyObject(schema: Record<string, unknown> | undefined): boolea
 /** The checks that see the headers of the errors they provoke, for the errors that declare headers. */
 function challengeKillers(c: Contract): string[] {
   const seen: [string, boolean][] = [
-    ['present.missing', hasHeaders(errorFor(c, 'missing'))],
-    ['present.garbage', hasHeaders(errorFor(c, 'invalid'))],
+    ['errors.missing', errorFor(c, 'missing').declaredAs === 'missing' && hasHeaders(errorFor(c, 'missing'))],
+    ['errors.invalid', hasHeaders(errorFor(c, 'invalid'))],
     ['acquire.bad-credentials', hasHeaders(errorFor(c, 'badCredentials')) && acquireSecrets(c).length > 0],
   ];
   return seen.filter(([, has]) => has).map(([id]) => id);
@@ -151,7 +151,7 @@ export const FAULTS: readonly Fault[] = [
     'Error bodies are {} instead of matching the error schema.',
     'errors.invalid.schema rejects {}',
     (c) => !acceptsEmptyObject(errorFor(c, 'invalid').schema),
-    () => ['present.garbage'],
+    () => ['errors.invalid'],
   ),
   fault('missing-header-accepted', 'A missing companion is not required.', 'present.companions', (c) => c.present.companions.length > 0, () => ['present.companion']),
   fault('alg-none-accepted', 'Unsigned JWTs (alg none, any case) naming a live session are accepted.', 'token.format jwt', isJwt, () => ['jwt.alg-none']),

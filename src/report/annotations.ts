@@ -34,6 +34,8 @@ export const ANNOTATION = {
    * object whose body does not match its schema): failures with the same cause are grouped.
    */
   cause: 'cause',
+  /** What a check opened on the target and could not release afterwards (never changes the verdict). */
+  release: 'release',
   /** Marks the pre-flight test of a provider (static). */
   preflight: 'preflight',
 } as const;

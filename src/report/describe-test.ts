@@ -12,6 +12,15 @@ import type { Target } from '../checks/context.js';
 import { allureMetadata } from './allure-metadata.js';
 import { ANNOTATION } from './annotations.js';
 
+/** How a test's outcome is classed in Allure's categories (scripts/allurerc.ts), as its `outcome` label. */
+export type OutcomeLabel = 'security finding' | 'product finding' | 'broken';
+export const OUTCOME_LABEL = 'outcome';
+
+/** Labels a test's outcome for Allure: its categories, and the broken status (allure-outcomes.ts). */
+export async function labelOutcome(outcome: OutcomeLabel): Promise<void> {
+  await allure.label(OUTCOME_LABEL, outcome);
+}
+
 export async function describeTest(testInfo: TestInfo, check: Check, contract: Contract, target: Target): Promise<void> {
   testInfo.annotations.push(
     { type: ANNOTATION.provider, description: contract.provider },

@@ -17,6 +17,7 @@ import { changeChar, mockOf, seed, SEEDS, validator, withMock, type Creds, type 
 const CHECK_IDS = new Set([
   'acquire.ok', 'acquire.bad-credentials', 'acquire.missing-field', 'acquire.malformed-body', 'acquire.alternate', 'acquire.cases',
   'present.ok', 'present.missing', 'present.garbage', 'present.tampered', 'present.wrong-scheme', 'present.companion', 'present.alternate', 'present.mismatched-parts',
+  'errors.invalid', 'errors.missing', 'errors.tampered', 'errors.wrong-scheme', 'errors.companion-missing', 'errors.mismatched',
   'jwt.claims', 'jwt.ttl', 'jwt.alg-none', 'jwt.signature',
   'expiry.ttl', 'expiry.sliding', 'expiry.custom', 'expiry.required', 'expiry.reported',
   'refresh.ok', 'refresh.rotation', 'refresh.invalid', 'refresh.expired', 'refresh.mismatched-key', 'refresh.rolling', 'refresh.rolling-success-only',
