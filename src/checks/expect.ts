@@ -3,15 +3,17 @@
  * or an error condition (status, body schema, headers). Each returns undefined when the response
  * conforms, or a sentence saying what differs, so checks decide what a difference means.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Contract, ErrorCondition, ErrorSpec } from '../contract/model.js';
 import { errorFor } from '../contract/model.js';
 import type { ResponseSpec } from '../contract/schema.js';
 import type { HttpResponse } from '../http/client.js';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
+// Draft 2020-12, as the spec format documents; the loader has already refused what strict mode would.
+const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: Record<string, unknown>): ValidateFunction {

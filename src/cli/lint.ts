@@ -30,9 +30,10 @@ export interface LintResult {
 }
 
 /**
- * Lints spec files. A file named twice is linted once. Beyond each file's own problems, two files with
- * the same `id` are a problem: the id names the Playwright project and the environment variables of a
- * spec, so the second file's `id` is reported.
+ * Lints spec files. A file named twice is linted once. Beyond each file's own problems, lint refuses
+ * what loads but is unfinished (a `source` that still says TODO), and two files with the same `id`: the
+ * id names the Playwright project and the environment variables of a spec, so the second file's `id`
+ * is reported.
  */
 export function lintSpecs(files: readonly string[]): LintResult {
   const seenPaths = new Set<string>();
@@ -47,8 +48,9 @@ export function lintSpecs(files: readonly string[]): LintResult {
   const contracts: Contract[] = [];
   const firstWithId = new Map<string, string>();
   for (const file of unique) {
-    const { contract, problems: own } = loadContractFile(file);
-    problems.push(...own);
+    const { contract, problems: own, unfinished = [] } = loadContractFile(file);
+    // A TODO left in a `source` loads (the mock serves a starter as written) but is not a finished spec.
+    problems.push(...[...own, ...unfinished].sort((a, b) => a.line - b.line || a.col - b.col));
     if (!contract) continue;
     const first = firstWithId.get(contract.id);
     if (first === undefined) {

@@ -1,7 +1,8 @@
 /**
- * `authconform new <id>`: writes a commented starter spec that lints clean and that the mock serves as
+ * `authconform new <id>`: writes a commented starter spec that loads and that the mock serves as
  * written, with the schema modeline pointing at the published JSON Schema from wherever the file goes.
- * It never overwrites a file unless told to.
+ * Its `source` values say TODO, which lint lists until each cites the provider's document. It never
+ * overwrites a file unless told to.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
@@ -86,9 +87,9 @@ function nextSteps(id: string, out: string): string {
   const test = inSuite
     ? `npx playwright test --project=${id}`
     : `AUTHCONFORM_SPECS=${shellWord(dirname(out))} npx playwright test --project=${id}`;
-  return `Wrote ${out}: a starter spec for '${id}' that lints clean and runs against its mock as written.
-Describe the provider in it: replace each TODO (every \`source\` wants the document's sentence) and
-uncomment the optional sections the document covers. Guide: docs/writing-a-spec.md
+  return `Wrote ${out}: a starter spec for '${id}' that runs against its mock as written.
+Describe the provider in it: replace each TODO (every \`source\` wants the document's sentence; lint
+lists those left) and uncomment the optional sections the document covers. Guide: docs/writing-a-spec.md
 
 Next:
   npx authconform lint ${shellWord(out)}

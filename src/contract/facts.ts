@@ -1,10 +1,12 @@
 /**
  * Facts about a contract that both sides decide on — the mock serving it and the checks judging it:
  * which placeholders a request carries, which of them are secret, whether two error promises can be
- * told apart. Derived from the resolved `Contract` only, so no provider is ever named in code.
+ * told apart, which requests the acquire checks send (so lint can tell when a declared case describes
+ * one of them). Derived from the contract only, so no provider is ever named in code.
  */
-import type { Contract, ErrorSpec, PartSpec, RequestSpec } from './model.js';
+import type { Contract, ContractSpec, ErrorSpec, PartSpec, RequestSpec } from './model.js';
 import { errorFor, issuedParts } from './model.js';
+import type { AcquireCase } from './schema.js';
 import { jsonTemplates, placeholders } from './template.js';
 
 /** Every placeholder a request uses: path, query, headers, body and inline authentication. */
@@ -26,7 +28,7 @@ export function isSecretCredential(contract: Contract, name: string): boolean {
 }
 
 /** Credential placeholders of the acquire request (what a login checks). */
-export function acquireCredentials(contract: Contract): string[] {
+export function acquireCredentials(contract: Pick<ContractSpec, 'acquire' | 'credentials'>): string[] {
   return requestPlaceholders(contract.acquire.request).filter((n) => n in contract.credentials);
 }
 
@@ -99,4 +101,65 @@ export function expiredDiffersFromInvalid(contract: Contract): boolean {
 
 export function hasHeaders(e: ErrorSpec): boolean {
   return Object.keys(e.headers ?? {}).length > 0;
+}
+
+/**
+ * The acquire request as sent without credential `name` (how `acquire.missing-field` asks): every query
+ * parameter, header, form field and JSON member whose template uses `{name}` is left out. Undefined
+ * when the path or inline authentication uses it: no declared case can send that request.
+ */
+export function withoutCredential(request: RequestSpec, name: string): RequestSpec | undefined {
+  const uses = (t: string): boolean => placeholders(t).includes(name);
+  if (uses(request.path) || (typeof request.auth === 'object' && uses(request.auth.value))) return undefined;
+  const keep = (m: Record<string, string> | undefined) => m && Object.fromEntries(Object.entries(m).filter(([, t]) => !uses(t)));
+  const drop = (v: unknown): unknown => {
+    if (typeof v === 'string') return uses(v) ? undefined : v;
+    if (Array.isArray(v)) return v.map(drop).filter((x) => x !== undefined);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v).flatMap(([k, x]) => {
+          const kept = drop(x);
+          return kept === undefined ? [] : [[k, kept]];
+        }),
+      );
+    }
+    return v;
+  };
+  const body = request.body;
+  return {
+    ...request,
+    ...(request.query ? { query: keep(request.query) } : {}),
+    ...(request.headers ? { headers: keep(request.headers) } : {}),
+    ...(body ? { body: body.json !== undefined ? { json: drop(body.json) } : { form: keep(body.form) ?? {} } } : {}),
+  };
+}
+
+/** The acquire request with a case's fields replaced (null removes one), as `acquire.cases` sends it. */
+export function caseRequest(request: RequestSpec, k: AcquireCase): RequestSpec {
+  const merge = <T>(base: Record<string, T> | undefined, set: Record<string, T | null> | undefined): Record<string, T> | undefined => {
+    if (!set) return base;
+    const out: Record<string, T> = { ...(base ?? {}) };
+    for (const [name, v] of Object.entries(set)) {
+      if (v === null) delete out[name];
+      else out[name] = v;
+    }
+    return out;
+  };
+  const body = request.body;
+  const json = body?.json !== undefined && k.set.json ? merge(body.json as Record<string, unknown>, k.set.json as Record<string, unknown>) : body?.json;
+  const form = merge(body?.form, k.set.form);
+  const query = merge(request.query, k.set.query);
+  const headers = merge(request.headers, k.set.headers);
+  return {
+    ...request,
+    ...(query ? { query } : {}),
+    ...(headers ? { headers } : {}),
+    ...(body ? { body: json !== undefined ? { json } : { form: form ?? {} } } : {}),
+  };
+}
+
+/** What identifies a request as sent: two requests with the same key are the same request (header names in any case). */
+export function requestKey(r: RequestSpec): string {
+  const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  return canonical({ method: r.method, path: r.path, query: r.query ?? {}, headers, body: r.body ?? null, auth: r.auth ?? 'none' });
 }

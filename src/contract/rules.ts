@@ -2,11 +2,11 @@
  * Semantic rules: what the JSON Schema cannot say. Each rule names the place in the spec and what to
  * write instead. Runs only on specs that already match the schema.
  */
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { checkBodySchema } from './body-schema.js';
+import { acquireCredentials, caseRequest, requestKey, withoutCredential } from './facts.js';
 import type { Position } from './model.js';
-import { HARNESS_VARS } from './model.js';
-import type { ContractSpec, RequestSpec, ResponseSpec } from './schema.js';
+import { errorFor, HARNESS_VARS } from './model.js';
+import { SOURCE_NOTE, SpecSchema, type ContractSpec, type RequestSpec, type ResponseSpec } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { escapePointer, getPointer, jsonTemplates, placeholderOffsets, placeholders } from './template.js';
 
@@ -18,8 +18,6 @@ export interface RuleProblem {
   readonly message: string;
   readonly position: Position | undefined;
 }
-
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
 
 interface NamedRequest {
   readonly pointer: string;
@@ -119,9 +117,17 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
     const body = spec.acquire.request.body;
     if (c.set.form && body?.form === undefined) report(`/acquire/cases/${i}/set/form`, "'set.form' changes a form body, but the acquire request has no form body.");
     if (c.set.json && body?.json === undefined) report(`/acquire/cases/${i}/set/json`, "'set.json' changes a JSON body, but the acquire request has no JSON body.");
+    // A case's values are templates too: an unknown name would silently drop the field it is in.
+    for (const where of ['form', 'query', 'headers'] as const) {
+      for (const [k, v] of Object.entries(c.set[where] ?? {})) {
+        if (typeof v === 'string') checkTemplate(`/acquire/cases/${i}/set/${where}/${escapePointer(k)}`, v, before, 'in the acquire request');
+      }
+    }
+    for (const t of jsonTemplates(c.set.json, `/acquire/cases/${i}/set/json`)) checkTemplate(t.pointer, t.template, before, 'in the acquire request');
     checkBodySchema(`/acquire/cases/${i}/error/schema`, c.error.schema, report);
     checkHeaders(`/acquire/cases/${i}/error/headers`, c.error.headers, report);
   });
+  caseContradictions(spec, report);
   const placements = (['header', 'field', 'query'] as const).filter((k) => spec.present[k] !== undefined);
   if (placements.length > 1) {
     report(`/present/${placements[1]}`, `'present' puts the token in one place: give only one of 'header', 'field' or 'query' (found ${placements.join(' and ')}).`, true);
@@ -238,35 +244,6 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
   return problems;
 }
 
-let schemaAjv: Ajv | undefined;
-/** Body schemas already compiled (a spec set reuses the same few), by their JSON text. */
-const compiledSchemas = new Set<string>();
-function checkBodySchema(pointer: string, schema: Record<string, unknown> | undefined, report: (p: string, m: string) => void): void {
-  if (!schema) return;
-  schemaAjv ??= addFormats(new Ajv({ strict: false, allErrors: true, logger: false }));
-  const key = JSON.stringify(schema);
-  if (compiledSchemas.has(key)) return;
-  const valid = schemaAjv.validateSchema(schema);
-  if (!valid) {
-    const first = schemaAjv.errors?.[0];
-    const where = first?.instancePath ? ` at '${first.instancePath.slice(1).replace(/\//g, '.')}'` : '';
-    const got = getPointer(schema, first?.instancePath ?? '');
-    const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
-    const hint = allowed ? ` (one of ${allowed.map(String).join(', ')})` : '';
-    report(
-      `${pointer}${first?.instancePath ?? ''}`,
-      `This body schema is not a valid JSON Schema${where}: it ${first?.message ?? 'is invalid'}${hint}, but it is ${JSON.stringify(got)}.`,
-    );
-    return;
-  }
-  try {
-    schemaAjv.compile(schema);
-    compiledSchemas.add(key);
-  } catch (e) {
-    report(pointer, `This body schema is not a valid JSON Schema: ${(e as Error).message}.`);
-  }
-}
-
 function checkHeaders(
   pointer: string,
   headers: Record<string, { pattern: string; example: string }> | undefined,
@@ -283,4 +260,89 @@ function checkHeaders(
     }
     if (!re.test(h.example)) report(`${p}/example`, `Header '${name}': the example does not match its pattern ${h.pattern}.`);
   }
+}
+
+/**
+ * An `acquire.cases` entry that sends the very request a generated check sends, but expects another
+ * status: one request cannot get both answers, so a correct server fails one of the two. The generated
+ * requests are the acquire request itself (`acquire.ok`, which expects success) and the acquire request
+ * without one credential (`acquire.missing-field`, which expects `errors.malformed`).
+ */
+function caseContradictions(spec: ContractSpec, report: (pointer: string, message: string) => void): void {
+  const request = spec.acquire.request;
+  const generated: { key: string; check: string; what: string; status: number; promise: string }[] = [
+    { key: requestKey(request), check: 'acquire.ok', what: 'the acquire request unchanged', status: spec.acquire.response.status, promise: "'acquire.response.status'" },
+  ];
+  const malformed = errorFor(spec, 'malformed').status;
+  for (const name of acquireCredentials(spec)) {
+    const without = withoutCredential(request, name);
+    if (without) generated.push({ key: requestKey(without), check: 'acquire.missing-field', what: `the acquire request without '{${name}}'`, status: malformed, promise: "'errors.malformed.status'" });
+  }
+  (spec.acquire.cases ?? []).forEach((c, i) => {
+    const key = requestKey(caseRequest(request, c));
+    const same = generated.find((g) => g.key === key);
+    if (!same || same.status === c.error.status) return;
+    report(
+      `/acquire/cases/${i}/error/status`,
+      `Case '${c.id}' sends the same request as the generated check ${same.check} (${same.what}), which expects ${same.status} from ${same.promise}, but this case expects ${c.error.status}. One request cannot get both: correct one of the two, or make the case's request differ.`,
+    );
+  });
+}
+
+/** A word, not a fragment of one: "TODO", "todo:", "ToDo". */
+const TODO = /\btodo\b/i;
+
+/**
+ * `source` values that still say TODO, as the starter writes them. Reports cite a rule's source, so a
+ * finished spec has none; they do not stop a spec from loading (the starter runs against its mock as
+ * written), and `authconform lint` refuses them.
+ */
+export function unfinishedProblems(spec: ContractSpec, locate: Locate): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  for (const pointer of sourcePointers(spec, SpecSchema as unknown as SchemaNode, '')) {
+    const value = getPointer(spec, pointer);
+    if (typeof value !== 'string' || !TODO.test(value)) continue;
+    out.push({
+      pointer,
+      position: locate(pointer),
+      message: `'${label(pointer)}' still says TODO: quote the sentence of the provider's document this rule comes from, or cite an RFC clause such as "RFC 6750 §3.1"; reports cite it.`,
+    });
+  }
+  return out;
+}
+
+interface SchemaNode {
+  readonly description?: string;
+  readonly properties?: Record<string, SchemaNode>;
+  readonly patternProperties?: Record<string, SchemaNode>;
+  readonly additionalProperties?: SchemaNode | boolean;
+  readonly items?: SchemaNode;
+  readonly anyOf?: readonly SchemaNode[];
+}
+
+/** Pointers of the values the format declares as a `source`, found through the format's own schema. */
+function sourcePointers(value: unknown, schema: SchemaNode, at: string): string[] {
+  if (schema.description === SOURCE_NOTE) return [at];
+  if (Array.isArray(value)) return schema.items ? value.flatMap((v, i) => sourcePointers(v, schema.items as SchemaNode, `${at}/${i}`)) : [];
+  if (value === null || typeof value !== 'object') return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    const sub =
+      schema.properties?.[k] ??
+      Object.values(schema.patternProperties ?? {})[0] ??
+      (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (sub) out.push(...sourcePointers(v, sub, `${at}/${escapePointer(k)}`));
+  }
+  for (const alt of schema.anyOf ?? []) out.push(...sourcePointers(value, alt, at));
+  return out;
+}
+
+/** `/acquire/cases/0/error/source` → `acquire.cases[0].error.source`. */
+function label(pointer: string): string {
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((seg, i) => (/^\d+$/.test(seg) ? `[${seg}]` : i ? `.${seg}` : seg))
+    .join('');
 }

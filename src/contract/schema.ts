@@ -10,11 +10,35 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const closed = { additionalProperties: false } as const;
 
-const Source = Type.String({
-  minLength: 1,
-  description:
-    'Where this rule comes from: the sentence of the provider document (quoted) or an RFC clause such as "RFC 6749 §5.2". Reports cite it.',
-});
+/** The description of every `source`: how the rules find a spec's sources through this schema. */
+export const SOURCE_NOTE =
+  'Where this rule comes from: the sentence of the provider document (quoted) or an RFC clause such as "RFC 6749 §5.2". Reports cite it, so lint refuses one that still says TODO.';
+
+const Source = Type.String({ minLength: 1, description: SOURCE_NOTE });
+
+/**
+ * The JWS algorithms a spec may name: those jose signs and verifies on Node 20, so the mock can issue
+ * such tokens and the checks can forge them. `none` is not one: refusing it is what `jwt.alg-none` checks.
+ */
+export const JWT_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+
+/** The longest lifetime a spec may state: ten years. Longer is a typo (or `.inf`), and no clock could reach it. */
+export const MAX_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
 /** What every template's description ends with: editors show it beside the key's own meaning. */
 export const TEMPLATE_NOTE =
@@ -56,7 +80,7 @@ const Status = Type.Integer({ minimum: 100, maximum: 599, description: 'HTTP sta
 
 const JsonSchemaValue = Type.Record(Type.String(), Type.Unknown(), {
   description:
-    'A JSON Schema (draft 2020-12 subset understood by ajv) of the body. `const` pins named values; `examples` give the mock values to send.',
+    'A JSON Schema (draft 2020-12) of the body, checked as ajv checks it in strict mode: an unknown keyword or format is an error. `const` pins named values; `examples` give the mock values to send.',
 });
 
 const Scheme = StringEnum(['Bearer', 'Basic', 'none'], {
@@ -211,7 +235,8 @@ function Seconds(description: string, variable: string) {
     {
       seconds: Type.Integer({
         minimum: 1,
-        description: `In seconds; a live target may override it (\`AUTHCONFORM_<ID>_${variable}\`).`,
+        maximum: MAX_LIFETIME_SECONDS,
+        description: `In seconds, at most ${MAX_LIFETIME_SECONDS} (10 years); a live target may override it (\`AUTHCONFORM_<ID>_${variable}\`).`,
       }),
       source: Source,
     },
@@ -264,7 +289,15 @@ export const SpecSchema = Type.Object(
         format: StringEnum(['jwt', 'opaque'], {
           description: '`jwt` adds the JWT checks (claims, lifetime, alg none, signature); `opaque` is any string.',
         }),
-        alg: Type.Optional(Type.String({ description: 'Expected JWS alg of a JWT, e.g. HS256.' })),
+        // Typed as a string: a contract built in code (a test of the mock) may name any algorithm, and
+        // the mock refuses one it cannot sign when it starts; a spec file can only name these.
+        alg: Type.Optional(
+          Type.Unsafe<string>({
+            type: 'string',
+            enum: [...JWT_ALGORITHMS],
+            description: 'Expected JWS alg of a JWT, e.g. HS256: one that the mock can sign and the checks can forge.',
+          }),
+        ),
         source: Source,
       },
       { ...closed, description: 'The primary token: which issued part it is (default `token`) and its format.' },

@@ -1,17 +1,28 @@
-/** "Did you mean" for misspelt keys and names. */
+/**
+ * "Did you mean" for misspelt keys and names. Among equally close candidates, one with the same letters
+ * wins (`uath` is `auth` with two letters swapped, not `path` with one changed), then one with the same
+ * first letter.
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let letters: string | undefined;
   let best: string | undefined;
   let bestScore = Infinity;
-  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = distance(w, c.toLowerCase());
-    if (d < bestScore) {
+    const lower = c.toLowerCase();
+    // Lengths further apart than the limit are further apart than the limit in edits too.
+    if (Math.abs(lower.length - w.length) > limit) continue;
+    const d = distance(w, lower);
+    if (d > limit || d > bestScore) continue;
+    letters ??= [...w].sort().join('');
+    const score = d + (([...lower].sort().join('') === letters ? 0 : 2) + (lower[0] === w[0] ? 0 : 1)) / 4;
+    if (score < bestScore) {
       best = c;
-      bestScore = d;
+      bestScore = score;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return best !== undefined && bestScore <= limit ? best : undefined;
+  return best;
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>): string {
@@ -19,17 +30,23 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   return c ? ` Did you mean '${c}'?` : '';
 }
 
-/** Edit distance counting an adjacent swap ("emial" → "email") as one edit (optimal string alignment). */
+/**
+ * Edit distance counting an adjacent swap ("emial" → "email") as one edit (optimal string alignment),
+ * over three rows rather than a whole matrix: it runs for every unknown key against every known one.
+ */
 function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  const at = (i: number, j: number): number => (d[i] as number[])[j] as number;
+  let before = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
-      (d[i] as number[])[j] = v;
+      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, (before[j - 2] as number) + 1);
+      row[j] = v;
     }
+    [before, prev, row] = [prev, row, before];
   }
-  return at(a.length, b.length);
+  return prev[b.length] as number;
 }

@@ -37,8 +37,10 @@ export function sample(schema: unknown, nowMs: number): unknown {
       return out;
     }
     case 'array': {
-      const n = typeof schema.minItems === 'number' ? schema.minItems : 0;
-      return Array.from({ length: n }, () => sample(schema.items, nowMs));
+      // Draft 2020-12 tuples: the first items follow `prefixItems`, the rest `items`.
+      const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : [];
+      const n = Math.max(typeof schema.minItems === 'number' ? schema.minItems : 0, prefix.length);
+      return Array.from({ length: n }, (_, i) => sample(i < prefix.length ? prefix[i] : schema.items, nowMs));
     }
     case 'string':
       return sampleString(schema, nowMs);

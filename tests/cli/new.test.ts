@@ -1,7 +1,8 @@
 /**
  * `authconform new`, run as a user runs it: the real command in a child process, writing into a
- * temporary folder. Proves the starter spec lints clean with its modeline pointing at the published
- * schema, that every commented-out optional section is itself valid once uncommented, that the mock
+ * temporary folder. Proves the starter spec loads clean with its modeline pointing at the published
+ * schema, that lint lists its TODO sources and nothing else, that every commented-out optional section
+ * is itself valid once uncommented, that the mock
  * serves the starter and the check catalog passes against it (the newcomer starts green), the exit
  * codes for a bad id (2) and an existing file (1, or overwritten with --force), and that the key
  * reference in docs/writing-a-spec.md matches the spec format.
@@ -94,7 +95,7 @@ function starter(id: string, enable: readonly OptionalSection[] = []): { text: s
 }
 
 describe('authconform new', { concurrency: true }, () => {
-  test('writes a starter that lints clean, with a modeline reaching the published schema, and prints the next three commands', async () => {
+  test('writes a starter that loads clean, with a modeline reaching the published schema, and prints the next three commands', async () => {
     const out = join(folder(), 'specs', 'acme.yaml');
     const r = await authconform(['new', 'acme', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
@@ -109,9 +110,16 @@ describe('authconform new', { concurrency: true }, () => {
     // Written outside ./specs, the suite only finds it through AUTHCONFORM_SPECS.
     assert.match(r.stdout, /AUTHCONFORM_SPECS=\S+ npx playwright test --project=acme\n/);
 
+    // Lint lists what is left to write, and only that: each live `source`, still a TODO.
     const lint = await authconform(['lint', out]);
-    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
-    assert.equal(lint.stderr.trim(), '1 spec OK');
+    const text = readFileSync(out, 'utf8').split('\n');
+    const sources = text.flatMap((line, i) => (/^\s*source: 'TODO/.test(line) ? [`${out}:${i + 1}:${line.indexOf('source:') + 9}`] : []));
+    assert.ok(sources.length >= 5);
+    assert.equal(lint.code, 1, lint.stdout + lint.stderr);
+    const lines = lint.stdout.trimEnd().split('\n');
+    assert.deepEqual(lines.map((l) => l.split(': ')[0]), sources);
+    for (const l of lines) assert.match(l, / still says TODO: quote the sentence of the provider's document /);
+    assert.equal(lint.stderr.trim(), `${sources.length} problems in 1 of 1 file`);
   });
 
   test('without --out it writes specs/<id>.yaml under the working folder, and the test command needs no variable', async () => {
@@ -137,6 +145,13 @@ describe('authconform new', { concurrency: true }, () => {
     const sources = [...text.matchAll(/^\s*#?\s*source: (.*)$/gm)].map((m) => m[1] ?? '');
     assert.ok(sources.length >= 8);
     for (const s of sources) assert.match(s, /TODO: paste the sentence/);
+    // The spec loads (its mock serves it), and the loader marks each live one as unfinished, at its value.
+    const live = text.split('\n').flatMap((line, i) => (/^\s*source: /.test(line) ? [`${i + 1}:${line.indexOf('source:') + 9}`] : []));
+    const unfinished = parseContract(text, 'acme.yaml').unfinished ?? [];
+    assert.deepEqual(
+      unfinished.map((p) => `${p.line}:${p.col}`),
+      live,
+    );
     for (const section of OPTIONAL_SECTIONS) {
       assert.match(text, new RegExp(`^\\s*# ${section}:$`, 'm'), `no commented-out ${section} example`);
     }
@@ -271,6 +286,12 @@ describe('docs/writing-a-spec.md', () => {
     assert.ok(contract);
     const results = await verdicts(contract);
     assert.deepEqual(results.filter((v) => v.status !== 'pass'), []);
+  });
+
+  test('the TODO list it shows for a fresh starter is what the linter says', () => {
+    const unfinished = parseContract(starter('acme').text, 'specs/acme.yaml').unfinished ?? [];
+    assert.ok(unfinished[0]);
+    assert.ok(guide.includes(`${formatProblem(unfinished[0])}\n…\n${unfinished.length} problems in 1 of 1 file\n`), 'the guide does not show the start of the starter\'s TODO list');
   });
 
   test('the lint errors it shows are what the linter says after the edits it describes', () => {

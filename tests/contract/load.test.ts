@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { SpecError, SpecErrors, formatProblem } from '../../src/contract/errors.js';
 import { loadContract, loadContractFile, parseContract } from '../../src/contract/load.js';
 import { errorFor, issuedParts, secretNames, type Contract } from '../../src/contract/model.js';
+import { isMap, isScalar, parseDocument, visit } from 'yaml';
 
 const spec = (id: string): string => fileURLToPath(new URL(`../../specs/${id}.yaml`, import.meta.url));
 const IDS = ['basic-key-token', 'identity-credentials', 'private-tokens', 'vidizmo', 'waldo'] as const;
@@ -137,5 +138,41 @@ describe('spec problems as values', () => {
     );
     assert.ok(idLine < formatLine);
     assert.match(String(problems[0]), new RegExp(`^specs/x\\.yaml:${idLine}:5: 'id' must match`));
+  });
+});
+
+describe('did you mean', () => {
+  // Every key the format names, as the seed specs use it, misspelt the two commonest ways.
+  const seen = new Set<string>();
+  const typos: { id: string; key: string; typo: string; text: string }[] = [];
+  for (const id of [...IDS, 'oauth2']) {
+    const text = readFileSync(spec(id), 'utf8');
+    visit(parseDocument(text), {
+      Pair(_, pair, path) {
+        const parent = path.filter((n) => isScalar((n as { key?: unknown }).key)).map((n) => String(((n as { key: { value: unknown } }).key).value));
+        // Names the author chooses (credentials, parts, headers, bodies, schemas) are not the format's keys.
+        if (parent.some((k) => ['credentials', 'parts', 'headers', 'query', 'body', 'schema', 'set'].includes(k))) return;
+        if (!isScalar(pair.key) || typeof pair.key.value !== 'string' || pair.key.value.length < 2 || !pair.key.range) return;
+        const key = pair.key.value;
+        if (seen.has(`${parent.at(-1)}/${key}`)) return;
+        seen.add(`${parent.at(-1)}/${key}`);
+        const at = pair.key.range[0];
+        const map = path.at(-1);
+        // A misspelling that is a sibling's name ('tokens' → 'token') is a duplicate key instead.
+        const siblings = new Set(isMap(map) ? map.items.map((p) => String((p.key as { value?: unknown } | null)?.value)) : []);
+        for (const typo of [key.slice(0, -1), `${key[1]}${key[0]}${key.slice(2)}`]) {
+          if (typo !== key && !siblings.has(typo)) typos.push({ id, key, typo, text: text.slice(0, at) + typo + text.slice(at + key.length) });
+        }
+      },
+    });
+  }
+
+  test('every key of the format, misspelt, is named in a "Did you mean" (a swap of letters wins a tie)', () => {
+    assert.ok(typos.length > 100, `only ${typos.length} misspellings`);
+    const missed = typos.filter(({ id, key, text }) => {
+      const { problems } = parseContract(text, `${id}.yaml`);
+      return !problems.some((p) => p.message.includes(`Did you mean '${key}'?`));
+    });
+    assert.deepEqual(missed.map(({ id, key, typo }) => `${id}: ${typo} for ${key}`), []);
   });
 });

@@ -1,21 +1,36 @@
 /**
  * The malformed-spec corpus: each file in fixtures/malformed/ is a seed spec with one thing broken, and
  * fixtures/malformed/expected.json says exactly which problems the loader must report for it, where
- * (line:col) and in what words. A spec author sees these messages; this test keeps them pointing at the
- * broken spot.
+ * (line:col) and in what words, and that `authconform lint` prints them as `file:line:col: message`
+ * and exits 1. A spec author sees these messages; this test keeps them pointing at the broken spot.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadContractFile } from '../../src/contract/load.js';
+import { runLint } from '../../src/cli/lint.js';
+import { formatProblem } from '../../src/contract/errors.js';
+import { LOAD_LIMITS, loadContractFile, type LoadLimits } from '../../src/contract/load.js';
 
 interface Entry {
   /** Every problem, in order: "line:col fragment-of-the-message". */
   readonly expect: readonly string[];
   /** A known loader gap: the test is reported as TODO until the loader does what `expect` says. */
   readonly todo?: string;
+  /** Why the spec loads (lint still refuses it): a problem that does not stop the mock and the suite. */
+  readonly loads?: string;
+  /**
+   * Lower limits to read it with, so a small file can prove a limit; its clock then ticks one
+   * millisecond per reading, so a time limit is reached at the same place on every machine.
+   */
+  readonly limits?: Partial<LoadLimits>;
+}
+
+function limitsFor(entry: Entry): LoadLimits {
+  if (!entry.limits) return LOAD_LIMITS;
+  let now = 0;
+  return { ...LOAD_LIMITS, ...entry.limits, now: () => ++now };
 }
 
 const dir = fileURLToPath(new URL('./fixtures/malformed/', import.meta.url));
@@ -50,12 +65,14 @@ describe('malformed-spec corpus', () => {
 
   for (const name of files) {
     const entry = table[name];
-    test(name, { todo: entry?.todo }, () => {
+    test(name, { todo: entry?.todo }, async () => {
       assert.ok(entry, `${name} has no entry in expected.json`);
       const file = join(dir, name);
-      const { contract, problems } = loadContractFile(file);
+      const { contract, problems: refused, unfinished = [] } = loadContractFile(file, limitsFor(entry));
+      const problems = [...refused, ...unfinished].sort((a, b) => a.line - b.line || a.col - b.col);
       const got = problems.map((p) => `${p.line}:${p.col} ${p.message}`);
-      assert.equal(contract, undefined, `${name} loaded as a valid contract`);
+      if (entry.loads) assert.ok(contract, `${name} does not load: ${got.join('\n')}`);
+      else assert.equal(contract, undefined, `${name} loaded as a valid contract`);
       assert.equal(problems.length, entry.expect.length, `problems reported:\n${got.join('\n')}`);
       entry.expect.forEach((text, i) => {
         const want = parseExpectation(text);
@@ -68,6 +85,13 @@ describe('malformed-spec corpus', () => {
         assert.match(p.message, /^[A-Z'"]/);
         assert.match(p.message, /[.?)]$/);
       });
+      // As a user sees them: `authconform lint` prints each as file:line:col: message and exits 1.
+      if (!entry.limits) {
+        const out: string[] = [];
+        const code = await runLint([file], { out: (t) => void out.push(t), err: () => undefined });
+        assert.equal(code, 1, `lint exits ${code}`);
+        assert.deepEqual(out.join('').trimEnd().split('\n'), problems.map(formatProblem));
+      }
     });
   }
 });

@@ -1,6 +1,7 @@
 /**
- * The starter spec `authconform new` writes: every required section filled with placeholders that lint
- * clean and that the embedded mock serves, so a newcomer starts green and changes one thing at a time.
+ * The starter spec `authconform new` writes: every required section filled with placeholders that load
+ * and that the embedded mock serves, so a newcomer starts green and changes one thing at a time. Its
+ * `source` values say TODO, and lint lists each until it cites the provider's document.
  * Each optional section is written commented out; `enable` writes it live instead, which is how the
  * tests prove that every commented example is itself a valid spec once uncommented.
  */
@@ -53,10 +54,10 @@ export function starterSpec(options: StarterOptions): string {
 # The authentication contract of ${providerName(id)}: how a token is obtained, where it goes on a request,
 # when it expires, how it is refreshed and revoked, and what the errors look like.
 #
-# This starter lints clean and its mock serves it as written, so you start green. Make it describe the
-# provider one section at a time and lint as you go (the guide: docs/writing-a-spec.md):
+# Its mock serves this starter as written, so you start green. Make it describe the provider one
+# section at a time and lint as you go (the guide: docs/writing-a-spec.md):
 #   - replace every TODO; each \`source\` wants the sentence of the provider's document the rule comes
-#     from, quoted, or an RFC clause such as "RFC 6750 §3.1". Reports cite it;
+#     from, quoted, or an RFC clause such as "RFC 6750 §3.1". Reports cite it; lint lists those left;
 #   - where the document is silent and you choose a value, say so in a "# choice:" comment;
 #   - optional sections are commented out: uncomment (and adapt) those the document describes,
 #     delete the others.
