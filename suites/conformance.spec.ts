@@ -46,6 +46,12 @@ async function broken(testInfo: TestInfo): Promise<void> {
   await labelOutcome('broken');
 }
 
+/** Why a provider's checks were not judged: its pre-flight's finding, in one sentence. */
+function notJudged(id: string, verdict: Verdict): string {
+  const why = verdict.status === 'fail' ? verdict.actual : verdict.status === 'skip' ? verdict.reason : 'its pre-flight did not pass';
+  return `${id} could not be judged (none of its checks ran): ${why}`;
+}
+
 async function attachExchanges(testInfo: TestInfo, verdict: Verdict): Promise<void> {
   if (!verdict.exchanges.length) return;
   await testInfo.attach('exchanges.json', { body: JSON.stringify(verdict.exchanges, null, 2), contentType: 'application/json' });
@@ -63,21 +69,8 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
       });
       return;
     }
-    test(
-      `${preflight.id}: ${preflight.summary}`,
-      { annotation: [{ type: ANNOTATION.preflight, description: contract.id }] },
-      async ({ scope, preflight: verdict }, testInfo) => {
-        testInfo.annotations.push(
-          { type: ANNOTATION.provider, description: contract.provider },
-          { type: ANNOTATION.target, description: `${scope.target.kind} ${scope.target.baseUrl}` },
-        );
-        await attachExchanges(testInfo, verdict);
-        if (verdict.status === 'pass') return;
-        await broken(testInfo);
-        const why = verdict.status === 'fail' ? verdict.actual : verdict.reason;
-        throw new TargetBroken(`${contract.id} could not be judged (none of its checks ran): ${why}`);
-      },
-    );
+    // The pre-flight runs first, in the worker fixture every check uses; its test is reported last, so a
+    // broken target's failure is the provider's last test and costs no worker restart.
     for (const check of checksFor(contract)) {
       test(
         `${check.id}: ${check.summary}`,
@@ -93,7 +86,7 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
           await describeTest(testInfo, check, contract, scope.target);
           if (ready.status !== 'pass') {
             await broken(testInfo);
-            test.skip(true, `not judged: ${contract.id} failed its pre-flight (see ${preflight.id})`);
+            test.skip(true, `not judged: ${notJudged(contract.id, ready)}`);
           }
           const { verdict, slept } = await runCheck(check, scope);
           if (slept) testInfo.annotations.push({ type: ANNOTATION.slept, description: `${slept}` });
@@ -114,5 +107,21 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
         },
       );
     }
+    // Tagged with every level and family of the provider's checks, so a run narrowed by tag still reports it.
+    const tags = [...new Set(checksFor(contract).flatMap((c) => [`@${c.level.toLowerCase()}`, `@${c.family}`]))];
+    test(
+      `${preflight.id}: ${preflight.summary}`,
+      { tag: tags, annotation: [{ type: ANNOTATION.preflight, description: contract.id }] },
+      async ({ scope, preflight: verdict }, testInfo) => {
+        testInfo.annotations.push(
+          { type: ANNOTATION.provider, description: contract.provider },
+          { type: ANNOTATION.target, description: `${scope.target.kind} ${scope.target.baseUrl}` },
+        );
+        await attachExchanges(testInfo, verdict);
+        if (verdict.status === 'pass') return;
+        await broken(testInfo);
+        throw new TargetBroken(notJudged(contract.id, verdict));
+      },
+    );
   });
 }

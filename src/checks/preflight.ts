@@ -8,6 +8,7 @@
  * server that breaks a rule of its login (another success status, a wrong body) still has that
  * judged by acquire.ok as a finding. Only what makes judging impossible fails it.
  */
+import { acquireCredentials } from '../contract/facts.js';
 import type { Check } from './check.js';
 import { Unmet } from './context.js';
 import { acquire } from './flows.js';
@@ -24,7 +25,8 @@ export const preflight: Check = {
   async run(ctx) {
     const { res } = await acquire(ctx, { purpose: 'pre-flight: log in with the configured credentials' });
     const where = ctx.target.baseUrl;
-    const env = Object.values(ctx.contract.credentials).map((c) => c.env);
+    // The variables of the credentials the login sends (others, such as an alternate client's, are not in question).
+    const env = acquireCredentials(ctx.contract).map((name) => ctx.contract.credentials[name]?.env ?? name);
     if (res.status === 0) {
       const fix = ctx.target.kind === 'live' ? ` Start the server, or correct AUTHCONFORM_${envLabel(ctx.contract.id)}_BASE_URL.` : '';
       throw new Unmet(`${where} to answer a login`, `${where}: ${res.error ?? 'no response'}.${fix}`);

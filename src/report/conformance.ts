@@ -95,6 +95,9 @@ export function verdictOf(outcome: Outcome, broken = false): CellVerdict {
   return 'skip';
 }
 
+/** How the reason of a check that was not judged (its provider's pre-flight failed) begins. */
+export const NOT_JUDGED = 'not judged: ';
+
 const UNREACHED: Partial<Record<Outcome, string>> = {
   interrupted: 'the run was interrupted before this check finished',
   notRun: 'the run ended before this check ran',
@@ -156,6 +159,12 @@ export function buildConformance(records: readonly TestRecord[], run: { status: 
       exchanges: r.exchanges?.length ?? 0,
       ...(r.exchanges?.length ? { evidence: evidencePath(r.provider, r.check) } : {}),
     });
+  }
+
+  // A provider whose checks were not judged is broken even when its pre-flight's own test was filtered out.
+  for (const cell of cells.values()) {
+    const p = providers.get(cell.provider);
+    if (p && !p.broken && cell.verdict === 'broken' && cell.reason?.startsWith(NOT_JUDGED)) p.broken = cell.reason.slice(NOT_JUDGED.length);
   }
 
   const sequences = [...new Set(records.map((r) => r.provider))].map((p) =>
