@@ -46,8 +46,9 @@ Exit status: 0 clean, 1 spec problems, 2 usage error.
 export const NEW_USAGE = `Usage: authconform new <id> [--out FILE] [--force]
 
 Writes a commented starter spec for a new provider: every required section filled with placeholders
-that lint clean and that the mock serves, the optional sections commented out, and the schema modeline
-for editors. Replace each TODO with what the provider's document says (docs/writing-a-spec.md).
+that the mock serves, the optional sections commented out, and the schema modeline for editors.
+Replace each TODO with what the provider's document says (docs/writing-a-spec.md); lint lists every
+source still saying TODO until then.
 
 Arguments:
   <id>               The spec id: lower-case letters, digits and '-', starting with a letter. It names

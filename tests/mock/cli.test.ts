@@ -3,7 +3,7 @@
  * stop on a real SIGTERM or SIGINT, --list-faults, and exit 2 for bad usage and unknown faults, 1 for a bad spec.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -124,8 +124,9 @@ describe('authconform mock', () => {
     assert.match((await run([spec('waldo'), '--fault', 'no-such-fault'])).err, /unknown fault 'no-such-fault'/);
   });
 
-  test('a spec with problems exits 1 and prints them as file:line:col: message', async () => {
+  test('a spec with problems exits 1 and prints them as file:line:col: message', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'authconform-mock-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'authconform: 1\nid: Bad Id\n');
     const { code, err } = await run([bad]);
