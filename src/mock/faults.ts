@@ -6,8 +6,7 @@
  *
  * Names and killers are the agreement with src/checks (see the shared catalog): keep them exact.
  */
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { bodySchemaAjv } from '../contract/body-schema.js';
 import type { Contract } from '../contract/model.js';
 import { errorFor } from '../contract/model.js';
 import {
@@ -22,7 +21,6 @@ import {
   refreshSecretParts,
 } from '../contract/facts.js';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
 
 export const FAULT_NAMES = [
   'alternate-refused',
@@ -86,9 +84,9 @@ const acquireHasJsonBody = (c: Contract): boolean => c.acquire.request.body?.jso
 
 function acceptsEmptyObject(schema: Record<string, unknown> | undefined): boolean {
   if (!schema) return true;
-  const ajv = addFormats(new Ajv({ strict: false }));
   try {
-    return ajv.validate(schema, {}) === true;
+    // The same draft (2020-12) and formats the loader and the checks compile body schemas with.
+    return bodySchemaAjv().validate(schema, {}) === true;
   } catch {
     return true;
   }

@@ -12,7 +12,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } fr
 import { buildConformance, type ConformanceReport } from './conformance.js';
 import { matrixHtml } from './matrix-html.js';
 import { matrixMarkdown } from './matrix-markdown.js';
-import { recordOf, type TestRecord } from './test-record.js';
+import { recordOf, shownAttempt, type TestRecord } from './test-record.js';
 
 export interface MatrixReporterOptions {
   /** Folder for the matrix, relative to the config file (default reports/conformance). */
@@ -40,8 +40,8 @@ export class ConformanceMatrixReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    // A retry replaces the earlier attempt: the cell shows the last one.
-    this.#finished.set(test, result);
+    // A retry replaces the earlier attempt, unless it was skipped after a failure (shownAttempt).
+    this.#finished.set(test, shownAttempt(this.#finished.get(test), result));
   }
 
   async onEnd(result: FullResult): Promise<void> {

@@ -15,7 +15,7 @@
  */
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { buildConformance } from './conformance.js';
-import { recordOf } from './test-record.js';
+import { recordOf, shownAttempt } from './test-record.js';
 
 export const EXIT_CODE = { conforms: 0, findings: 1, broken: 2, findingsAndBroken: 3 } as const;
 
@@ -70,7 +70,7 @@ export class OutcomeReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    this.#finished.set(test, result);
+    this.#finished.set(test, shownAttempt(this.#finished.get(test), result));
   }
 
   async onEnd(result: FullResult): Promise<void> {

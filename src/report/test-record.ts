@@ -62,6 +62,16 @@ export interface ResultLike {
   readonly attachments: readonly { readonly name: string; readonly contentType: string; readonly body?: Buffer; readonly path?: string }[];
 }
 
+/**
+ * Which attempt of a retried test a report shows: the last one, except that a skip never hides an
+ * earlier failure. A retry of a check that found something is skipped when, say, the target's
+ * bad-credential allowance was spent by the first attempt; the finding still stands.
+ */
+export function shownAttempt<R extends Pick<ResultLike, 'status'>>(earlier: R | undefined, later: R): R {
+  if (earlier && later.status === 'skipped' && (earlier.status === 'failed' || earlier.status === 'timedOut')) return earlier;
+  return later;
+}
+
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
