@@ -12,6 +12,7 @@ import { presentChecks } from './present.js';
 import { refreshChecks } from './refresh.js';
 import { revokeChecks } from './revoke.js';
 import { robustChecks } from './robust.js';
+import { securityChecks } from './security.js';
 import { tokensChecks } from './tokens.js';
 
 function registry(groups: readonly (readonly Check[])[]): ReadonlyMap<string, Check> {
@@ -34,9 +35,19 @@ export const CATALOG: ReadonlyMap<string, Check> = registry([
   revokeChecks,
   tokensChecks,
   robustChecks,
+  securityChecks,
 ]);
 
-/** The checks a contract states, in catalog order. */
+/**
+ * The checks a contract states, in catalog order. A security baseline check runs at the level the
+ * spec gives it in `security.levels` (SHOULD by default), or not at all when that says `off`.
+ */
 export function checksFor(contract: Contract): Check[] {
-  return [...CATALOG.values()].filter((c) => c.applies(contract));
+  const levels = contract.security?.levels ?? {};
+  return [...CATALOG.values()]
+    .filter((c) => c.applies(contract) && levels[c.id] !== 'off')
+    .map((c) => {
+      const level = levels[c.id];
+      return c.family === 'security' && (level === 'MUST' || level === 'SHOULD') ? { ...c, level } : c;
+    });
 }

@@ -8,7 +8,7 @@ import type { CheckContext } from './context.js';
 
 export type Level = 'MUST' | 'SHOULD';
 
-export const FAMILIES = ['acquire', 'present', 'errors', 'jwt', 'expiry', 'refresh', 'revoke', 'tokens', 'robust'] as const;
+export const FAMILIES = ['acquire', 'present', 'errors', 'jwt', 'expiry', 'refresh', 'revoke', 'tokens', 'robust', 'security'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export interface Pass {

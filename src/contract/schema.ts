@@ -508,6 +508,28 @@ export const SpecSchema = Type.Object(
       ),
     ),
     errors: Errors,
+    security: Type.Optional(
+      Type.Object(
+        {
+          levels: Type.Optional(
+            Type.Record(
+              Type.String({ pattern: '^security\\.[a-z0-9-]+$' }),
+              StringEnum(['MUST', 'SHOULD', 'off'], { description: 'MUST or SHOULD, or `off` to leave the check out for this provider.' }),
+              {
+                ...closed,
+                description: 'The level of a security baseline check for this provider (they are SHOULD by default), by check id: `security.weak-hmac-secret: MUST`.',
+              },
+            ),
+          ),
+          hmacCandidates: Type.Optional(
+            Type.Array(Type.String(), {
+              description: 'More secrets to try against an HMAC-signed token, beyond the bundled list of well-known and weak ones (a framework default this provider is known to ship).',
+            }),
+          ),
+        },
+        { ...closed, description: 'The security baseline: checks every token-issuing API should pass, whatever its contract says.' },
+      ),
+    ),
   },
   {
     ...closed,
