@@ -33,6 +33,11 @@ export interface Target {
    * Undefined means no bound (the mock).
    */
   readonly badCredentialBudget?: BadCredentialAllowance;
+  /**
+   * More secrets for security.weak-hmac-secret to try offline against an issued HMAC token, beyond
+   * its bundled list and the spec's `security.hmacCandidates` (the lines of AUTHCONFORM_HMAC_WORDLIST).
+   */
+  readonly hmacWordlist?: readonly string[];
 }
 
 /** An allowance of bad-credential attempts for one target, shared by everything that judges it. */

@@ -1,17 +1,20 @@
 /**
- * Forged JWTs for the jwt.* checks, made with `jose` from a token the server really issued: unsigned
+ * Forged JWTs for the jwt.* and security.* checks, made from a token the server really issued: unsigned
  * variants (RFC 8725 §2.1), a flipped signature byte, a signature by another key of the same
- * algorithm, and a changed payload under the old signature. Each keeps the issued token's claims
+ * algorithm, a changed payload under the old signature, and headers that steer key lookup (kid, jku). Each keeps the issued token's claims
  * (unless changing them is the point), so a server that skips verification would accept it as the
  * live session it names.
  */
+import { createHmac } from 'node:crypto';
 import {
   base64url,
+  CompactSign,
   decodeJwt,
   decodeProtectedHeader,
   generateKeyPair,
   generateSecret,
   SignJWT,
+  type CryptoKey,
   type JWTPayload,
   type ProtectedHeaderParameters,
 } from 'jose';
@@ -99,4 +102,71 @@ export function changedPayloads(jwt: DecodedJwt): Forgery[] {
   if (typeof jwt.payload.sub === 'string') add('sub changed', { ...jwt.payload, sub: `${jwt.payload.sub}x` });
   if (out.length === 0) add('a claim added', { ...jwt.payload, authconform: 'changed' });
   return out;
+}
+
+/** The node:crypto hash behind an HMAC JWS algorithm (HS256 → sha256); undefined for any other algorithm. */
+export function hmacHash(alg: unknown): 'sha256' | 'sha384' | 'sha512' | undefined {
+  if (alg === 'HS256') return 'sha256';
+  if (alg === 'HS384') return 'sha384';
+  if (alg === 'HS512') return 'sha512';
+  return undefined;
+}
+
+/**
+ * The first candidate secret under which the token's HMAC signature verifies, with where it came
+ * from; undefined when none does or the token is not HMAC-signed. Offline: nothing is sent anywhere.
+ * A plain comparison is enough, since no server's timing is at stake here.
+ */
+export function findHmacSecret<O>(
+  jwt: DecodedJwt,
+  candidates: Iterable<{ readonly secret: string; readonly origin: O }>,
+): { secret: string; origin: O } | undefined {
+  const hash = hmacHash(jwt.header.alg);
+  if (!hash) return undefined;
+  const [h, p, s] = jwt.segments;
+  const signature = Buffer.from(s, 'base64url');
+  const input = `${h}.${p}`;
+  for (const c of candidates) {
+    if (createHmac(hash, c.secret).update(input).digest().equals(signature)) return { secret: c.secret, origin: c.origin };
+  }
+  return undefined;
+}
+
+/**
+ * The issued claims (byte for byte) under a new header, HMAC-signed with `secret`. Signed with
+ * node:crypto rather than jose because the secret may be empty, which WebCrypto refuses to import,
+ * and an empty key is exactly what a server that reads its key from /dev/null would use.
+ */
+export function hmacForgery(label: string, jwt: DecodedJwt, header: ProtectedHeaderParameters, secret: string): Forgery {
+  const hash = hmacHash(header.alg);
+  if (!hash) throw new TypeError(`hmacForgery needs an HMAC alg, not ${String(header.alg)}`);
+  const input = `${encodeJson(header)}.${jwt.segments[1]}`;
+  return { label, token: `${input}.${createHmac(hash, secret).update(input).digest('base64url')}` };
+}
+
+/**
+ * Tokens whose `kid` names a key a careless lookup would find for anyone (RFC 8725 §3.10): a path
+ * traversal to /dev/null (a server reading its key from the kid path gets the empty key) and an SQL
+ * fragment whose UNION yields the key 'key'. Each is signed with that key over the issued claims, so
+ * a server that honours the kid accepts it as the user's session. HMAC tokens keep their alg; other
+ * tokens get HS256, the algorithm such a lookup would pair with a string key.
+ */
+export function kidInjections(jwt: DecodedJwt): Forgery[] {
+  const alg = hmacHash(jwt.header.alg) ? (jwt.header.alg as string) : 'HS256';
+  const traversal = '../../../../../../../dev/null';
+  const sql = "x' UNION SELECT 'key'--";
+  return [
+    hmacForgery(`kid ${JSON.stringify(traversal)} signed with the empty key`, jwt, { ...jwt.header, alg, kid: traversal }, ''),
+    hmacForgery(`kid ${JSON.stringify(sql)} signed with the key 'key'`, jwt, { ...jwt.header, alg, kid: sql }, 'key'),
+  ];
+}
+
+/**
+ * The issued claims (byte for byte) under a new header, signed with jose by `key` (an RS256 key the
+ * harness made, whose public half it serves where the header points).
+ */
+export async function signedForgery(label: string, jwt: DecodedJwt, header: ProtectedHeaderParameters & { alg: string }, key: CryptoKey): Promise<Forgery> {
+  const payload = base64url.decode(jwt.segments[1]);
+  const token = await new CompactSign(payload).setProtectedHeader(header).sign(key);
+  return { label, token };
 }

@@ -101,7 +101,7 @@ export const jwtChecks: readonly Check[] = [
 ];
 
 /** A fresh credential and its token decoded; the check fails when the token is not a JWT. */
-async function issuedJwt(ctx: CheckContext): Promise<{ credential: Credential; jwt: DecodedJwt }> {
+export async function issuedJwt(ctx: CheckContext): Promise<{ credential: Credential; jwt: DecodedJwt }> {
   const credential = await mustAcquire(ctx);
   const decoded = decodeToken(tokenOf(ctx, credential));
   if ('problem' in decoded) {
@@ -111,7 +111,7 @@ async function issuedJwt(ctx: CheckContext): Promise<{ credential: Credential; j
 }
 
 /** Each forgery, presented in place of the token after a positive control, is refused with the tampered error's status. */
-async function mustRefuseAll(ctx: CheckContext, credential: Credential, forgeries: readonly Forgery[]): Promise<void> {
+export async function mustRefuseAll(ctx: CheckContext, credential: Credential, forgeries: readonly Forgery[]): Promise<void> {
   for (const f of forgeries) {
     const positive = await control(ctx, credential);
     const res = await probe(ctx, credential, withToken(ctx, f.token), `probe with a forged token: ${f.label}`);

@@ -22,7 +22,7 @@ export async function acquire(ctx: MockContext, req: Incoming): Promise<Reply> {
   const readable = candidates.filter((c, i) => !c.reading.malformed && !(i > 0 && fault.is('alternate-refused')));
   // The first request shape that carries all its credentials; else the first readable one, to judge.
   const chosen = readable.find((c) => !c.names.some((n) => c.reading.absent.has(n))) ?? readable[0];
-  if (!chosen) return errors.reply('malformed');
+  if (!chosen) return contract.acquire.request.body?.json !== undefined && !isJson(req.body) ? errors.unparsable() : errors.reply('malformed');
   const { names, reading } = chosen;
 
   const mismatch = reading.mismatches[0];
@@ -57,4 +57,14 @@ function describes(c: AcquireCase, m: Mismatch): boolean {
 /** The secret-echo fault's leak: the secrets a failed login submitted. */
 function submittedSecrets(ctx: MockContext, names: readonly string[], reading: RequestReading): Record<string, string> {
   return Object.fromEntries(names.filter((n) => isSecretCredential(ctx.contract, n)).map((n) => [n, reading.vars[n] ?? '']));
+}
+
+/** Whether a body parses as JSON (a body that does not is what a JSON parser's error page reports). */
+function isJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -92,11 +92,13 @@ export class Authenticator {
   /** The presentation's parts and companions, before any session is looked up. */
   #read(req: Incoming): Presented | Identified {
     const raw = this.#in === 'header' ? header(req, this.#name) : ((this.#in === 'form' ? req.form : req.query).get(this.#name) ?? undefined);
-    if (raw === undefined || raw.trim() === '') {
+    // The query-token-accepted fault: RFC 6750 §2.3's access_token parameter, plain, stands in for it.
+    const fromQuery = this.#fault.is('query-token-accepted') && (raw === undefined || raw.trim() === '') ? req.query.get('access_token') ?? undefined : undefined;
+    if ((raw === undefined || raw.trim() === '') && !fromQuery) {
       if (this.#fault.is('missing-token-accepted')) return { ok: true, session: undefined };
       return { ok: false, condition: 'missing' };
     }
-    const value = this.#unscheme(raw.trim());
+    const value = fromQuery ?? this.#unscheme((raw ?? '').trim());
     if (value === 'wrong-scheme') return { ok: false, condition: 'wrongScheme' };
     const parts = value === undefined ? undefined : this.#value.values(value);
     if (!parts) return { ok: false, condition: 'invalid' };

@@ -72,6 +72,11 @@ export function successReply(ctx: MockContext, response: ResponseSpec, values: P
     if (part.header !== undefined) headers[part.header] = withScheme(part.scheme, String(value));
     else if (part.pointer !== undefined) body = setPointer(body, part.pointer, value);
   }
+  // RFC 6749 §5.1: a response holding tokens is never stored by a cache (a declared value stands).
+  const cacheControl = Object.keys(headers).find((h) => h.toLowerCase() === 'cache-control');
+  if (ctx.fault.is('missing-no-store')) {
+    if (values.size && cacheControl !== undefined) delete headers[cacheControl];
+  } else if (values.size && cacheControl === undefined) headers['Cache-Control'] = 'no-store';
   return { status, headers, body: status === 204 ? undefined : body };
 }
 

@@ -25,11 +25,46 @@ export class ErrorReplies {
   /** The contract's refusal for `condition`; `echo` is only used by the secret-echo fault. */
   reply(condition: ErrorCondition, echo?: Readonly<Record<string, string>>): Reply {
     const asked = this.#fault.is('expired-as-invalid') && condition === 'expired' ? 'invalid' : condition;
-    const reply = this.of(errorFor(this.#contract, asked), asked, echo);
+    let reply = this.#challenged(this.of(errorFor(this.#contract, asked), asked, echo), asked);
     if (this.#fault.is('wrong-error-status') && (asked === 'invalid' || asked === 'tampered')) {
-      return { ...reply, status: reply.status === 422 ? 400 : 422 };
+      reply = { ...reply, status: reply.status === 422 ? 400 : 422 };
     }
+    if (this.#fault.is('html-errors') && PRESENTATION_ERRORS.has(asked) && reply.status >= 400) return htmlPage(reply);
     return reply;
+  }
+
+  /**
+   * The refusal of an acquire body that is not JSON. The stack-trace-in-errors fault answers it as
+   * Express does in development: its HTML error page with the parser's message and stack.
+   */
+  unparsable(): Reply {
+    const reply = this.reply('malformed');
+    if (!this.#fault.is('stack-trace-in-errors')) return reply;
+    return {
+      status: reply.status,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'x-content-type-options': 'nosniff' },
+      text: EXPRESS_TRACE_PAGE,
+    };
+  }
+
+  /**
+   * RFC 6750 §3: a 401 to a request that presents (or should present) a Bearer token carries a
+   * Bearer challenge. The contract's own WWW-Authenticate, when its error declares one, is sent as
+   * declared (by `of`); otherwise this baseline one, with the error code §3.1 gives a bad token.
+   */
+  #challenged(reply: Reply, condition: ErrorCondition): Reply {
+    const present = this.#contract.present;
+    if (reply.status !== 401 || present.scheme !== 'Bearer' || present.in !== 'header' || !PRESENTATION_ERRORS.has(condition)) return reply;
+    const headers = { ...reply.headers };
+    const declared = Object.keys(errorFor(this.#contract, condition).headers ?? {}).some((h) => h.toLowerCase() === 'www-authenticate');
+    if (this.#fault.is('no-bearer-challenge')) {
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'www-authenticate') delete headers[name];
+      return { ...reply, headers };
+    }
+    if (declared) return reply;
+    // §3.1: a request without a token gets no error code, a refused token gets invalid_token.
+    headers['WWW-Authenticate'] = condition === 'missing' || condition === 'companionMissing' ? 'Bearer realm="authconform-mock"' : 'Bearer realm="authconform-mock", error="invalid_token"';
+    return { ...reply, headers };
   }
 
   /** The refusal an error declaration describes (a condition's, or an acquire case's). */
@@ -42,3 +77,33 @@ export class ErrorReplies {
     return { status: spec.status, headers, body };
   }
 }
+
+/** The refusals of a presented (or missing) credential on a protected request. */
+const PRESENTATION_ERRORS: ReadonlySet<ErrorCondition> = new Set(['missing', 'invalid', 'tampered', 'wrongScheme', 'expired', 'revoked', 'companionMissing', 'mismatched']);
+
+/** The html-errors fault: the refusal as a web framework's default HTML error page, status kept. */
+function htmlPage(reply: Reply): Reply {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(reply.headers ?? {})) if (name.toLowerCase() !== 'content-type') headers[name] = value;
+  headers['content-type'] = 'text/html; charset=utf-8';
+  return {
+    status: reply.status,
+    headers,
+    text: `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Unauthorized</pre>\n</body>\n</html>\n`,
+  };
+}
+
+/** What Express's default error handler shows in development for a body-parser failure (fixed, nothing from the request). */
+const EXPRESS_TRACE_PAGE = [
+  '<!DOCTYPE html>',
+  '<html lang="en">',
+  '<head>',
+  '<meta charset="utf-8">',
+  '<title>Error</title>',
+  '</head>',
+  '<body>',
+  '<pre>SyntaxError: Unexpected token } in JSON at position 5<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/usr/src/app/node_modules/body-parser/lib/types/json.js:89:19)<br> &nbsp; &nbsp;at /usr/src/app/node_modules/body-parser/lib/read.js:121:18<br> &nbsp; &nbsp;at invokeCallback (/usr/src/app/node_modules/raw-body/index.js:224:16)</pre>',
+  '</body>',
+  '</html>',
+  '',
+].join('\n');

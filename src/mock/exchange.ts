@@ -46,6 +46,11 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** A JSON value; undefined sends no body (e.g. 204). */
   readonly body?: unknown;
+  /**
+   * A body sent as it is, under the content-type header of `headers`, instead of JSON: only the faults
+   * that answer like a misconfigured web framework (an HTML error page) use it.
+   */
+  readonly text?: string;
 }
 
 export function jsonReply(status: number, body: unknown, headers?: Readonly<Record<string, string>>): Reply {
@@ -72,6 +77,11 @@ export function header(req: Pick<Incoming, 'rawHeaders'>, name: string): string 
 }
 
 export function writeReply(res: ServerResponse, reply: Reply): void {
+  if (reply.text !== undefined) {
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.text) });
+    res.end(reply.text);
+    return;
+  }
   if (reply.body === undefined || reply.status === 204 || reply.status === 304) {
     res.writeHead(reply.status, reply.headers);
     res.end();

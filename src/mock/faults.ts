@@ -61,6 +61,15 @@ export const FAULT_NAMES = [
   'missing-challenge',
   'wrong-expires-field',
   'jwt-missing-claims',
+  'weak-hmac-secret',
+  'kid-traversal-honoured',
+  'jku-honoured',
+  'stack-trace-in-errors',
+  'html-errors',
+  'missing-no-store',
+  'no-bearer-challenge',
+  'query-token-accepted',
+  'low-entropy-tokens',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -81,6 +90,9 @@ const hasTtl = (c: Contract): boolean => c.lifetime?.ttl !== undefined;
 const hasIdle = (c: Contract): boolean => c.lifetime?.idle !== undefined;
 const isJwt = (c: Contract): boolean => c.token.format === 'jwt';
 const acquireHasJsonBody = (c: Contract): boolean => c.acquire.request.body?.json !== undefined;
+/** RFC 6750 §3: a Bearer token in a header whose missing or invalid refusal is a 401, which carries a challenge. */
+const bearerChallenged = (c: Contract): boolean =>
+  c.present.scheme === 'Bearer' && c.present.in === 'header' && (errorFor(c, 'missing').status === 401 || errorFor(c, 'invalid').status === 401);
 
 function acceptsEmptyObject(schema: Record<string, unknown> | undefined): boolean {
   if (!schema) return true;
@@ -283,6 +295,69 @@ export const FAULTS: readonly Fault[] = [
     () => ['expiry.reported'],
   ),
   fault('jwt-missing-claims', 'JWTs are issued without iat.', 'token.format jwt', isJwt, () => ['jwt.claims']),
+  fault(
+    'weak-hmac-secret',
+    "HMAC tokens are signed with a published secret (jwt.io's example 'your-256-bit-secret') instead of a random key.",
+    'token.format jwt with an HMAC alg (or none declared)',
+    (c) => isJwt(c) && (c.token.alg ?? 'HS256').startsWith('HS'),
+    () => ['security.weak-hmac-secret'],
+  ),
+  fault(
+    'kid-traversal-honoured',
+    'A JWT whose kid traverses a path (..) or names /dev/null is verified with the empty key that file yields.',
+    'token.format jwt',
+    isJwt,
+    () => ['security.jwt-kid-injection'],
+  ),
+  fault(
+    'jku-honoured',
+    'A JWT with a jku header is verified with the key fetched from that URL (loopback URLs only).',
+    'token.format jwt',
+    isJwt,
+    () => ['security.jwt-jku-injection'],
+  ),
+  fault(
+    'stack-trace-in-errors',
+    "An acquire body that is not JSON is answered with Express's development error page: the parser's message and a stack trace with the server's paths.",
+    'acquire body json',
+    acquireHasJsonBody,
+    () => ['security.error-hygiene'],
+  ),
+  fault(
+    'html-errors',
+    'Refusals of a missing or wrong credential are an HTML page (text/html) instead of the JSON the contract documents.',
+    'errors documented as JSON objects',
+    (c) => Object.values(c.errors).some((e) => e?.schema?.type === 'object' || e?.schema?.properties !== undefined),
+    () => ['security.error-hygiene'],
+  ),
+  fault(
+    'missing-no-store',
+    'Responses that hand out tokens (acquire, refresh) carry no Cache-Control: no-store, declared or not.',
+    'always',
+    always,
+    () => ['security.no-store'],
+  ),
+  fault(
+    'no-bearer-challenge',
+    'A 401 refusal of a Bearer request carries no WWW-Authenticate challenge, declared or baseline.',
+    'a Bearer token in a header, refused with 401 when missing or invalid',
+    bearerChallenged,
+    () => ['security.www-authenticate'],
+  ),
+  fault(
+    'query-token-accepted',
+    'The token is also accepted from the access_token query parameter, in place of its presentation.',
+    'a token not presented in the query',
+    (c) => c.present.in !== 'query',
+    () => ['security.no-query-token'],
+  ),
+  fault(
+    'low-entropy-tokens',
+    'Opaque tokens are a fixed prefix and 8 hex digits (32 random bits) instead of 256 random bits.',
+    'token.format opaque',
+    (c) => c.token.format === 'opaque',
+    () => ['security.token-entropy'],
+  ),
 ];
 
 const BY_NAME = new Map<string, Fault>(FAULTS.map((f) => [f.name, f]));

@@ -5,9 +5,9 @@
  * pinned. Opaque tokens are 256 random bits. Minting and reading live together because both depend
  * on the one key.
  */
-import { randomBytes } from 'node:crypto';
-import type { CryptoKey, JWTPayload } from 'jose';
-import { decodeJwt, decodeProtectedHeader, errors, generateKeyPair, generateSecret, jwtVerify, SignJWT } from 'jose';
+import { createHmac, randomBytes } from 'node:crypto';
+import type { CryptoKey, JWK, JWTPayload, ProtectedHeaderParameters } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, generateKeyPair, generateSecret, importJWK, jwtVerify, SignJWT } from 'jose';
 import type { Contract } from '../contract/model.js';
 import type { ActiveFault } from './faults.js';
 import type { Session } from './sessions.js';
@@ -34,15 +34,18 @@ export function randomSecret(): string {
 export async function createMint(contract: Contract, fault: ActiveFault): Promise<TokenMint> {
   if (contract.token.format === 'opaque') {
     return {
-      mint: async () => randomSecret(),
+      // The low-entropy-tokens fault: a fixed prefix and 32 random bits, guessable by brute force.
+      mint: async () => (fault.is('low-entropy-tokens') ? `tok_${randomBytes(4).toString('hex')}` : randomSecret()),
       read: async (token) => ({ found: 'opaque', token }),
     };
   }
   const alg = contract.token.alg ?? 'HS256';
-  let signKey: CryptoKey;
-  let verifyKey: CryptoKey;
+  let signKey: CryptoKey | Uint8Array;
+  let verifyKey: CryptoKey | Uint8Array;
   try {
-    if (alg.startsWith('HS')) {
+    if (alg.startsWith('HS') && fault.is('weak-hmac-secret')) {
+      signKey = verifyKey = new TextEncoder().encode(WEAK_SECRET);
+    } else if (alg.startsWith('HS')) {
       signKey = verifyKey = (await generateSecret(alg)) as CryptoKey;
     } else {
       const pair = await generateKeyPair(alg);
@@ -71,6 +74,14 @@ export async function createMint(contract: Contract, fault: ActiveFault): Promis
     },
 
     async read(token, nowMs) {
+      if (fault.is('kid-traversal-honoured')) {
+        const id = kidTraversalSession(token);
+        if (id !== undefined) return { found: 'session', id };
+      }
+      if (fault.is('jku-honoured')) {
+        const id = await jkuSession(token, nowMs);
+        if (id !== undefined) return { found: 'session', id };
+      }
       if (fault.is('alg-none-accepted')) {
         const d = decoded(token);
         if (d?.jti !== undefined && d.alg?.toLowerCase() === 'none') return { found: 'session', id: d.jti };
@@ -98,4 +109,64 @@ export async function createMint(contract: Contract, fault: ActiveFault): Promis
       }
     },
   };
+}
+
+/** The published secret the mock signs HMAC tokens with under the weak-hmac-secret fault: jwt.io's example. */
+const WEAK_SECRET = 'your-256-bit-secret';
+
+const HMAC_HASHES: Readonly<Record<string, string>> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+function headerOf(token: string): ProtectedHeaderParameters | undefined {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    return undefined;
+  }
+}
+
+function jtiOf(token: string): string | undefined {
+  try {
+    const { jti } = decodeJwt(token);
+    return typeof jti === 'string' ? jti : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * kid-traversal-honoured: a server that reads its key from the file the kid names. A kid that
+ * traverses (`..`) or names /dev/null yields the empty key, and an HMAC signature under it is taken
+ * as authentic. Node's HMAC, since WebCrypto refuses an empty key.
+ */
+function kidTraversalSession(token: string): string | undefined {
+  const header = headerOf(token);
+  const kid = header?.kid;
+  const hash = HMAC_HASHES[String(header?.alg)];
+  if (typeof kid !== 'string' || !(kid.includes('..') || kid.includes('/dev/null')) || !hash) return undefined;
+  const [h, p, s] = token.split('.');
+  if (s === undefined) return undefined;
+  return createHmac(hash, '').update(`${h}.${p}`).digest('base64url') === s ? jtiOf(token) : undefined;
+}
+
+/**
+ * jku-honoured: a server that fetches the key set the token's jku names and verifies with the key
+ * found there. Only loopback URLs are fetched (the mock must never reach out of the machine), with a
+ * short deadline; anything that fails falls through to the ordinary reading.
+ */
+async function jkuSession(token: string, nowMs: number): Promise<string | undefined> {
+  const header = headerOf(token);
+  const jku = header?.jku;
+  if (typeof jku !== 'string' || typeof header?.alg !== 'string') return undefined;
+  try {
+    const url = new URL(jku);
+    if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return undefined;
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    const { keys } = (await res.json()) as { keys?: JWK[] };
+    const jwk = keys?.find((k) => header.kid === undefined || k.kid === header.kid);
+    if (!jwk) return undefined;
+    const { payload } = await jwtVerify(token, await importJWK(jwk, header.alg), { algorithms: [header.alg], currentDate: new Date(nowMs) });
+    return typeof payload.jti === 'string' ? payload.jti : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@
  * may wait — is read here, once, into typed settings. A `.env` file in the working directory is read
  * too, without overriding variables already set.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Contract } from '../contract/model.js';
 import { envLabel } from '../checks/run.js';
 
@@ -19,6 +19,11 @@ export interface RunSettings {
   readonly timeoutMs: number;
   /** Bad-credential attempts allowed per live target and run (AUTHCONFORM_MAX_BAD_ATTEMPTS, default 10). */
   readonly maxBadAttempts: number;
+  /**
+   * Secrets security.weak-hmac-secret tries beyond its bundled list: the lines of the file
+   * AUTHCONFORM_HMAC_WORDLIST names (one secret a line, as cracking wordlists are); undefined when unset.
+   */
+  readonly hmacWordlist?: readonly string[];
 }
 
 export interface LiveSettings {
@@ -67,7 +72,21 @@ export function runSettings(env: Env = processEnv()): RunSettings {
     maxWait: number(env, 'AUTHCONFORM_MAX_WAIT', 0),
     timeoutMs: number(env, 'AUTHCONFORM_TIMEOUT_MS', 10_000, 1),
     maxBadAttempts: number(env, 'AUTHCONFORM_MAX_BAD_ATTEMPTS', 10),
+    ...wordlist(env, 'AUTHCONFORM_HMAC_WORDLIST'),
   };
+}
+
+/** The lines of the wordlist file a variable names (a trailing CR dropped, empty lines skipped). */
+function wordlist(env: Env, name: string): { hmacWordlist?: readonly string[] } {
+  const path = env[name];
+  if (path === undefined || path === '') return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SettingsError(`${name} names the wordlist '${path}', which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): give the path of a text file with one secret a line, or unset it.`);
+  }
+  return { hmacWordlist: text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== '') };
 }
 
 /** `basic-key-token` → `AUTHCONFORM_BASIC_KEY_TOKEN` */

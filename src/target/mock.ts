@@ -5,7 +5,11 @@
 import type { Contract } from '../contract/model.js';
 import type { Target } from '../checks/context.js';
 
-export function mockTarget(contract: Contract, baseUrl: string, overrides: { ttl?: number; idle?: number; timeoutMs?: number } = {}): Target {
+export function mockTarget(
+  contract: Contract,
+  baseUrl: string,
+  overrides: { ttl?: number; idle?: number; timeoutMs?: number; hmacWordlist?: readonly string[] } = {},
+): Target {
   return {
     kind: 'mock',
     baseUrl,
@@ -16,5 +20,6 @@ export function mockTarget(contract: Contract, baseUrl: string, overrides: { ttl
     timeoutMs: overrides.timeoutMs ?? 10_000,
     ...(overrides.ttl !== undefined ? { ttl: overrides.ttl } : {}),
     ...(overrides.idle !== undefined ? { idle: overrides.idle } : {}),
+    ...(overrides.hmacWordlist !== undefined ? { hmacWordlist: overrides.hmacWordlist } : {}),
   };
 }

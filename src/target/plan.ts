@@ -9,14 +9,15 @@ import { badCredentialAllowance } from './budget.js';
 import { envPrefix, liveSettings, mockOverrides, processEnv, runSettings, type Env } from './env.js';
 
 export type TargetPlan =
-  | { readonly kind: 'mock'; readonly ttl?: number; readonly idle?: number; readonly timeoutMs: number }
+  | { readonly kind: 'mock'; readonly ttl?: number; readonly idle?: number; readonly timeoutMs: number; readonly hmacWordlist?: readonly string[] }
   | { readonly kind: 'live'; readonly target: Target }
   | { readonly kind: 'misconfigured'; readonly reason: string };
 
 export function planTarget(contract: Contract, env: Env = processEnv()): TargetPlan {
   const settings = runSettings(env);
   const live = liveSettings(contract, env);
-  if (!live) return { kind: 'mock', ...mockOverrides(contract, env), timeoutMs: settings.timeoutMs };
+  const wordlist = settings.hmacWordlist ? { hmacWordlist: settings.hmacWordlist } : {};
+  if (!live) return { kind: 'mock', ...mockOverrides(contract, env), timeoutMs: settings.timeoutMs, ...wordlist };
   if (live.missing.length) {
     return {
       kind: 'misconfigured',
@@ -36,6 +37,7 @@ export function planTarget(contract: Contract, env: Env = processEnv()): TargetP
       maxWait: live.maxWait ?? settings.maxWait,
       timeoutMs: settings.timeoutMs,
       badCredentialBudget: badCredentialAllowance(contract.id, live.maxBadAttempts ?? settings.maxBadAttempts, env),
+      ...wordlist,
     },
   };
 }

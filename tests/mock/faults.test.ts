@@ -6,9 +6,13 @@
  */
 import { withCase } from '../../src/checks/acquire.js';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { decodeJwt } from 'jose';
+import { CompactSign, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { errorFor } from '../../src/contract/model.js';
+import { render } from '../../src/contract/template.js';
 import { acquireCredentials, acquireSecrets } from '../../src/contract/facts.js';
 import { FAULT_NAMES, FAULTS, faultByName, type FaultName } from '../../src/mock/faults.js';
 import { changeChar, mockOf, seed, SEEDS, validator, withMock, type Creds, type MockClient, type SeedId } from './client.js';
@@ -22,6 +26,8 @@ const CHECK_IDS = new Set([
   'expiry.ttl', 'expiry.sliding', 'expiry.custom', 'expiry.required', 'expiry.reported',
   'refresh.ok', 'refresh.rotation', 'refresh.invalid', 'refresh.expired', 'refresh.mismatched-key', 'refresh.rolling', 'refresh.rolling-success-only',
   'revoke.logout', 'revoke.token', 'revoke.isolated', 'tokens.list', 'tokens.rotate', 'robust.no-5xx', 'robust.no-secret-echo',
+  'security.weak-hmac-secret', 'security.jwt-kid-injection', 'security.jwt-jku-injection',
+  'security.error-hygiene', 'security.no-store', 'security.www-authenticate', 'security.no-query-token', 'security.token-entropy',
 ]);
 
 const ALL: readonly SeedId[] = SEEDS;
@@ -72,6 +78,15 @@ const APPLIES: Record<FaultName, readonly SeedId[]> = {
   'missing-challenge': [BKT, WA, OA],
   'wrong-expires-field': [BKT, OA],
   'jwt-missing-claims': [PT, WA],
+  'weak-hmac-secret': [PT, WA],
+  'kid-traversal-honoured': [PT, WA],
+  'jku-honoured': [PT, WA],
+  'stack-trace-in-errors': [BKT, IC, PT, VZ, WA],
+  'html-errors': ALL,
+  'missing-no-store': ALL,
+  'no-bearer-challenge': [PT, WA],
+  'query-token-accepted': ALL,
+  'low-entropy-tokens': [BKT, IC, VZ, OA],
 };
 
 const ok = async (c: MockClient, creds: Creds): Promise<boolean> => c.isSuccess(await c.probe(creds));
@@ -107,6 +122,29 @@ async function revokeOne(c: MockClient): Promise<{ revoked: Creds; other: Creds 
   const b = await privateToken(c, login);
   await c.send(t.revoke.request, login, { with: { id: a.id ?? '' } });
   return { revoked: a, other: b };
+}
+
+/** The issued claims under `header`, HMAC-SHA256-signed with `secret` (node:crypto: the secret may be empty). */
+function hs256(token: string, header: Record<string, unknown>, secret: string): string {
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${token.split('.')[1] ?? ''}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+/** Whether the presented token, RS256-signed by a key whose set is served on loopback and named by its jku, is accepted. */
+async function jkuAccepted(c: MockClient, creds: Creds): Promise<boolean> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const body = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' }] });
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const jku = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+    const payload = Buffer.from(token(c, creds).split('.')[1] ?? '', 'base64url');
+    const forged = await new CompactSign(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'k1', jku }).sign(privateKey);
+    return await ok(c, { ...creds, [c.contract.token.part]: forged });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 /** For each fault: whether the rule it breaks holds on this mock, observed over HTTP. */
@@ -250,13 +288,44 @@ const RULES: Record<FaultName, (c: MockClient) => Promise<boolean>> = {
     return Math.abs(reported - (now + ttl(c))) <= 5;
   },
   'jwt-missing-claims': async (c) => typeof decodeJwt(token(c, await c.login())).iat === 'number',
+  'weak-hmac-secret': async (c) => {
+    const t = token(c, await c.login());
+    return hs256(t, { alg: 'HS256', typ: 'JWT' }, 'your-256-bit-secret') !== t;
+  },
+  'kid-traversal-honoured': async (c) => {
+    const creds = await c.login();
+    const forged = hs256(token(c, creds), { alg: 'HS256', typ: 'JWT', kid: '../../../../dev/null' }, '');
+    return !(await ok(c, { ...creds, [c.contract.token.part]: forged }));
+  },
+  'jku-honoured': async (c) => !(await jkuAccepted(c, await c.login())),
+  'stack-trace-in-errors': async (c) => {
+    const res = await c.acquire({ rawBody: '{"a":}' });
+    return res.json !== undefined && !/node_modules|SyntaxError/.test(res.text);
+  },
+  'html-errors': async (c) => {
+    const res = await c.probe(await c.login(), { omit: true });
+    return res.json !== undefined && !/text\/html/.test(res.headers['content-type'] ?? '');
+  },
+  'missing-no-store': async (c) => /(^|,\s*)no-store\b/.test((await c.acquire()).headers['cache-control'] ?? ''),
+  'no-bearer-challenge': async (c) => /^Bearer\b/.test((await c.probe(await c.login(), { omit: true })).headers['www-authenticate'] ?? ''),
+  'query-token-accepted': async (c) => {
+    const creds = await c.login();
+    const value = render(c.contract.present.value, { ...c.baseVars(), ...creds }) ?? '';
+    const probe = c.contract.probe.request;
+    const inQuery = { ...probe, query: { ...probe.query, access_token: '{accessTokenInQuery}' } };
+    return !c.isSuccess(await c.send(inQuery, creds, { present: true, omit: true, with: { accessTokenInQuery: value } }));
+  },
+  'low-entropy-tokens': async (c) => {
+    const t = token(c, await c.login());
+    return t.length >= 32 && !t.startsWith('tok_');
+  },
 };
 
 describe('the fault registry', () => {
   test('names every fault of the catalog once, each with one sentence of what it breaks', () => {
     assert.equal(new Set(FAULTS.map((f) => f.name)).size, FAULTS.length);
     assert.deepEqual(FAULTS.map((f) => f.name), [...FAULT_NAMES]);
-    assert.equal(FAULTS.length, 38);
+    assert.equal(FAULTS.length, 47);
     for (const f of FAULTS) {
       assert.match(f.breaks, /^[A-Z].*\.$/, f.name);
       assert.equal(faultByName(f.name), f);
