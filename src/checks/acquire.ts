@@ -3,10 +3,10 @@
  * malformed ones give the documented 4xx and never a token.
  */
 import { errorFor } from '../contract/model.js';
-import { acquireCredentials, acquireSecrets } from '../contract/facts.js';
+import { acquireCredentials, acquireSecrets, caseRequest } from '../contract/facts.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, type CheckContext } from './context.js';
-import type { AcquireCase, RequestSpec } from '../contract/schema.js';
+import type { RequestSpec } from '../contract/schema.js';
 import { observed } from './expect.js';
 import { acquire, acquireWith, extractParts, mustMatchError, mustRefuse, mustWork } from './flows.js';
 import { pass } from './run.js';
@@ -148,7 +148,7 @@ export const acquireChecks: readonly Check[] = [
     async run(ctx) {
       const cases = ctx.contract.acquire.cases ?? [];
       for (const k of cases) {
-        const { res } = await acquireWith(ctx, withCase(ctx.contract.acquire.request, k), { purpose: `acquire: ${k.summary}` });
+        const { res } = await acquireWith(ctx, caseRequest(ctx.contract.acquire.request, k), { purpose: `acquire: ${k.summary}` });
         mustMatchError(res, k.error, `${k.summary} (case ${k.id}): ${k.error.status} matching its error schema — ${k.error.source}`);
         noTokenIn(ctx, res, `case ${k.id}`);
       }
@@ -159,30 +159,6 @@ export const acquireChecks: readonly Check[] = [
 
 function describeAuth(r: RequestSpec): string {
   return typeof r.auth === 'object' ? `, ${r.auth.scheme} client authentication` : '';
-}
-
-/** The acquire request with a case's fields replaced (null removes one). */
-export function withCase(request: RequestSpec, k: AcquireCase): RequestSpec {
-  const merge = <T>(base: Record<string, T> | undefined, set: Record<string, T | null> | undefined): Record<string, T> | undefined => {
-    if (!set) return base;
-    const out: Record<string, T> = { ...(base ?? {}) };
-    for (const [name, v] of Object.entries(set)) {
-      if (v === null) delete out[name];
-      else out[name] = v;
-    }
-    return out;
-  };
-  const body = request.body;
-  const json = body?.json !== undefined && k.set.json ? merge(body.json as Record<string, unknown>, k.set.json as Record<string, unknown>) : body?.json;
-  const form = merge(body?.form, k.set.form);
-  const query = merge(request.query, k.set.query);
-  const headers = merge(request.headers, k.set.headers);
-  return {
-    ...request,
-    ...(query ? { query } : {}),
-    ...(headers ? { headers } : {}),
-    ...(body ? { body: json !== undefined ? { json } : { form: form ?? {} } } : {}),
-  };
 }
 
 /** The JSON template with every string replaced by a number. */

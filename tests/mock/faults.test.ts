@@ -4,7 +4,6 @@
  * with the fault. The registry itself is pinned to the shared catalog (names, killers, where each
  * applies).
  */
-import { withCase } from '../../src/checks/acquire.js';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -13,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { CompactSign, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { errorFor } from '../../src/contract/model.js';
 import { render } from '../../src/contract/template.js';
-import { acquireCredentials, acquireSecrets } from '../../src/contract/facts.js';
+import { acquireCredentials, acquireSecrets, caseRequest } from '../../src/contract/facts.js';
 import { FAULT_NAMES, FAULTS, faultByName, type FaultName } from '../../src/mock/faults.js';
 import { changeChar, mockOf, seed, SEEDS, validator, withMock, type Creds, type MockClient, type SeedId } from './client.js';
 
@@ -157,7 +156,7 @@ const RULES: Record<FaultName, (c: MockClient) => Promise<boolean>> = {
   'cases-ignored': async (c) => {
     const k = c.contract.acquire.cases?.[0];
     assert.ok(k);
-    const res = await c.send(withCase(c.contract.acquire.request, k), undefined);
+    const res = await c.send(caseRequest(c.contract.acquire.request, k), undefined);
     return res.status === k.error.status && validator(k.error.schema ?? {})(res.json);
   },
   'no-expiry': async (c) => {
