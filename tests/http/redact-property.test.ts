@@ -17,6 +17,7 @@ import { after, describe, it } from 'node:test';
 import { Redactor } from '../../src/http/redact.js';
 import { secretForms } from '../../src/http/secret-forms.js';
 import { scanForLeaks, type LeakHit } from '../../src/report/leak-scan.js';
+import { prng } from '../support/prng.js';
 
 const SEED = Number(process.env.AUTHCONFORM_REDACT_SEED ?? 20250217);
 const CASES = Number(process.env.AUTHCONFORM_REDACT_CASES ?? 300);
@@ -25,18 +26,6 @@ const FORM_CASES = 40;
 
 const work = mkdtempSync(join(tmpdir(), 'authconform-redact-property-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Characters encoders disagree about, drawn more often than their share of the printable range. */
 const AWKWARD = [...`~!'()*%+&= "<>/\\#?:;@[]{}|^\``];

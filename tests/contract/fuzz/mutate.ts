@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import type { SpecProblem } from '../../../src/contract/errors.js';
 import { loadContractFile, parseContract } from '../../../src/contract/load.js';
+import { prng } from '../../support/prng.js';
 
 const specsDir = fileURLToPath(new URL('../../../specs/', import.meta.url));
 
@@ -28,18 +29,6 @@ function seeds(): Seed[] {
       return { name, text, tree: parse(text, { merge: true }) as Record<string, unknown> };
     });
   return seedCache;
-}
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rand = () => number;
