@@ -5,23 +5,19 @@
  * timeout for its provider, not one per check.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { loadContract } from '../../src/contract/load.js';
 import { specFiles } from '../../src/contract/discover.js';
 import { envPrefix } from '../../src/target/env.js';
+import { cleanEnv, PROJECT_ROOT, runPlaywright } from '../support/playwright-cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(createRequire(import.meta.url).resolve('@playwright/test/package.json'), '..', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'authconform-broken-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-const contracts = specFiles(join(root, 'specs')).map((f) => loadContract(f));
+const contracts = specFiles(join(PROJECT_ROOT, 'specs')).map((f) => loadContract(f));
 
 /** Every provider pointed at `url`, with placeholder credentials. */
 function liveEverywhere(url: string): Record<string, string> {
@@ -33,20 +29,12 @@ function liveEverywhere(url: string): Record<string, string> {
   return env;
 }
 
-function run(env: Record<string, string>, args: readonly string[] = []): Promise<{ code: number | null; output: string; ms: number }> {
-  const clean: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(clean)) if (k.startsWith('AUTHCONFORM_')) delete clean[k];
+async function run(env: Record<string, string>, args: readonly string[] = []): Promise<{ code: number | null; output: string; ms: number }> {
   const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'test', '--reporter=line,./src/report/outcome-reporter.ts', `--output=${join(work, 'out')}`, ...args], {
-      cwd: root,
-      env: { ...clean, ...env },
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('close', (code) => resolve({ code, output, ms: Date.now() - started }));
+  const done = await runPlaywright(['test', '--reporter=line,./src/report/outcome-reporter.ts', `--output=${join(work, 'out')}`, ...args], {
+    env: { ...cleanEnv(), ...env },
   });
+  return { ...done, ms: Date.now() - started };
 }
 
 async function listening(server: Server): Promise<number> {

@@ -10,18 +10,16 @@
  * playwright.config.ts: every report lands in that folder, so the test can run beside other runs.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import { describeLeakScan, scanForLeaks } from '../../src/report/leak-scan.js';
+import { cleanEnv, runPlaywright } from '../support/playwright-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(createRequire(import.meta.url).resolve('@playwright/test/package.json'), '..', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'authconform-leak-canary-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -75,17 +73,7 @@ function canarySpec(): string {
 }
 
 function playwright(spec: string): Promise<{ code: number | null; output: string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AUTHCONFORM_')) env[k] = v;
-  env.AUTHCONFORM_SPECS = spec;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'test', '--config', join(work, 'playwright.config.ts')], { cwd: work, env });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  return runPlaywright(['test', '--config', join(work, 'playwright.config.ts')], { cwd: work, env: { ...cleanEnv(), AUTHCONFORM_SPECS: spec } });
 }
 
 function* files(dir: string): Generator<string> {

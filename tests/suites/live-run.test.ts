@@ -5,20 +5,17 @@
  * SIGTERM or SIGKILL leaves no file that holds the credential.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { loadContract } from '../../src/contract/load.js';
 import { scanForLeaks } from '../../src/report/leak-scan.js';
 import { startLiveProxy } from '../support/live-proxy.js';
+import { cleanEnv, PROJECT_ROOT, startPlaywright, type PlaywrightRun } from '../support/playwright-cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(createRequire(import.meta.url).resolve('@playwright/test/package.json'), '..', 'cli.js');
-const contract = loadContract(join(root, 'specs/vidizmo.yaml'));
+const contract = loadContract(join(PROJECT_ROOT, 'specs/vidizmo.yaml'));
 const work = mkdtempSync(join(tmpdir(), 'authconform-live-run-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -26,10 +23,9 @@ after(() => rmSync(work, { recursive: true, force: true }));
 const canary = { password: `canary-${process.pid}-${Date.now().toString(36)}-p4ss~word` };
 
 function runEnv(url: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, AUTHCONFORM_TESTING: '1' };
-  for (const k of Object.keys(env)) if (k.startsWith('AUTHCONFORM_') && k !== 'AUTHCONFORM_TESTING') delete env[k];
   return {
-    ...env,
+    ...cleanEnv(),
+    AUTHCONFORM_TESTING: '1',
     AUTHCONFORM_VIDIZMO_BASE_URL: url,
     AUTHCONFORM_VIDIZMO_CLOCK: '1',
     VIDIZMO_EMAIL: contract.mock.credentials.email ?? '',
@@ -38,13 +34,11 @@ function runEnv(url: string, extra: Record<string, string> = {}): NodeJS.Process
   };
 }
 
-function playwright(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [cli, 'test', '--project=vidizmo', '--reporter=line,./src/report/leak-reporter.ts,./src/report/outcome-reporter.ts', `--output=${join(work, 'test-results')}`, ...args], { cwd: root, env });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return Object.assign(child, { output: () => output, exited });
+function playwright(args: readonly string[], env: NodeJS.ProcessEnv): PlaywrightRun {
+  return startPlaywright(
+    ['test', '--project=vidizmo', '--reporter=line,./src/report/leak-reporter.ts,./src/report/outcome-reporter.ts', `--output=${join(work, 'test-results')}`, ...args],
+    { env },
+  );
 }
 
 /** Waits for a condition the run itself brings about (no fixed sleep decides anything). */
@@ -118,14 +112,14 @@ describe('a live run', () => {
         await until('the run to reach the server', () => proxy.requests() >= 12);
         proxy.hold();
         await until('a request to be held', () => proxy.requests() >= 13);
-        const workers = childrenOf(run.pid!);
+        const workers = childrenOf(run.child.pid!);
         assert.ok(workers.length > 0, 'the run has a worker');
-        run.kill(signal);
+        run.child.kill(signal);
         await run.exited;
         await until('the workers to end', () => workers.every((pid) => !alive(pid)));
         const scan = canaryFiles(since);
         assert.deepEqual(scan.hits, [], `files holding the credential: ${JSON.stringify(scan.hits)}`);
-        const left = readdirSync(tmpdir()).filter((n) => n.startsWith('authconform-') && n.includes(`-${run.pid}-`));
+        const left = readdirSync(tmpdir()).filter((n) => n.startsWith('authconform-') && n.includes(`-${run.child.pid}-`));
         // A signal the run can see: its private folders are gone, not only harmless. After SIGKILL they hold
         // nothing readable and the next run sweeps them; this test sweeps them itself.
         if (signal === 'SIGTERM') assert.deepEqual(left, []);

@@ -3,34 +3,21 @@
  * for the `oauth2` project on a free port, and every mock binds a free port too.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { cleanEnv, runPlaywright } from '../support/playwright-cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(createRequire(import.meta.url).resolve('@playwright/test/package.json'), '..', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'authconform-parallel-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 function run(name: string): Promise<{ code: number | null; output: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('AUTHCONFORM_')) delete env[k];
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [cli, 'test', '--project=oauth2', '--project=vidizmo', '--grep', 'acquire\\.ok|present\\.missing', '--reporter=line', `--output=${join(work, name)}`],
-      { cwd: root, env },
-    );
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  return runPlaywright(
+    ['test', '--project=oauth2', '--project=vidizmo', '--grep', 'acquire\\.ok|present\\.missing', '--reporter=line', `--output=${join(work, name)}`],
+    { env: cleanEnv() },
+  );
 }
 
 describe('two runs at the same moment', () => {

@@ -5,31 +5,21 @@
  * and the run exits 2 (broken), not 1 (findings).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { cleanEnv, runPlaywright } from '../support/playwright-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(createRequire(import.meta.url).resolve('@playwright/test/package.json'), '..', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'authconform-user-errors-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 function playwright(env: Record<string, string>, args: readonly string[] = ['--project=vidizmo']): Promise<{ code: number | null; output: string }> {
-  const clean: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(clean)) if (k.startsWith('AUTHCONFORM_') || k.startsWith('VIDIZMO_')) delete clean[k];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'test', '--reporter=line,./src/report/outcome-reporter.ts', `--output=${join(work, 'test-results')}`, ...args], {
-      cwd: root,
-      env: { ...clean, ...env },
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('close', (code) => resolve({ code, output }));
+  const clean = cleanEnv((name) => name.startsWith('AUTHCONFORM_') || name.startsWith('VIDIZMO_'));
+  return runPlaywright(['test', '--reporter=line,./src/report/outcome-reporter.ts', `--output=${join(work, 'test-results')}`, ...args], {
+    env: { ...clean, ...env },
   });
 }
 
