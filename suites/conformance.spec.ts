@@ -71,7 +71,8 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
     }
     // The pre-flight runs first, in the worker fixture every check uses; its test is reported last, so a
     // broken target's failure is the provider's last test and costs no worker restart.
-    for (const check of checksFor(contract)) {
+    const checks = checksFor(contract);
+    for (const check of checks) {
       test(
         `${check.id}: ${check.summary}`,
         {
@@ -108,7 +109,7 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
       );
     }
     // Tagged with every level and family of the provider's checks, so a run narrowed by tag still reports it.
-    const tags = [...new Set(checksFor(contract).flatMap((c) => [`@${c.level.toLowerCase()}`, `@${c.family}`]))];
+    const tags = [...new Set(checks.flatMap((c) => [`@${c.level.toLowerCase()}`, `@${c.family}`]))];
     test(
       `${preflight.id}: ${preflight.summary}`,
       { tag: tags, annotation: [{ type: ANNOTATION.preflight, description: contract.id }] },
