@@ -4,8 +4,8 @@
  * told apart, which requests the acquire checks send (so lint can tell when a declared case describes
  * one of them). Derived from the contract only, so no provider is ever named in code.
  */
-import type { Contract, ContractSpec, ErrorSpec, PartSpec, RequestSpec } from './model.js';
-import { errorFor, issuedParts } from './model.js';
+import type { Contract, ContractSpec, ErrorSpec, PartSpec, RefreshCause, RequestSpec, ResolvedError } from './model.js';
+import { errorFor, issuedParts, refreshError } from './model.js';
 import type { AcquireCase } from './schema.js';
 import { jsonTemplates, placeholders } from './template.js';
 
@@ -162,4 +162,64 @@ export function caseRequest(request: RequestSpec, k: AcquireCase): RequestSpec {
 export function requestKey(r: RequestSpec): string {
   const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   return canonical({ method: r.method, path: r.path, query: r.query ?? {}, headers, body: r.body ?? null, auth: r.auth ?? 'none' });
+}
+
+/**
+ * The fixed (placeholder-free) values of a request, by place: `form:grant_type` → `password`. Two
+ * operations on one method and path are told apart by them (lint requires a difference; the mock routes by it).
+ */
+export function fixedValues(request: RequestSpec): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (where: string, entries: Record<string, unknown> | undefined, lower = false): void => {
+    for (const [k, v] of Object.entries(entries ?? {})) if (typeof v === 'string' && placeholders(v).length === 0) out.set(`${where}:${lower ? k.toLowerCase() : k}`, v);
+  };
+  add('query', request.query);
+  add('header', request.headers, true);
+  add('form', request.body?.form);
+  const json = request.body?.json;
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) add('json', json as Record<string, unknown>);
+  return out;
+}
+
+/**
+ * The refusal of a refresh for one cause, as both sides judge it: `refresh.errors.<cause>`, else the
+ * spec-wide refresh error. A refresh that presents the token itself (`auth: token`) and is refused
+ * because that token expired is an expired token first: without its own `refresh.errors.expired` it
+ * answers `errors.expired`, as format 1 said.
+ */
+export function refreshRefusal(contract: Pick<Contract, 'errors' | 'refresh'>, cause: RefreshCause): ResolvedError {
+  const own = contract.refresh?.errors?.[cause] !== undefined;
+  if (cause === 'expired' && !own && contract.refresh?.request.auth === 'token') return errorFor(contract, 'expired');
+  return refreshError(contract, cause);
+}
+
+/**
+ * Whether every JWT the contract issues states an expiry: login tokens have a fixed lifetime, and a
+ * private token cannot be created without one. Then a token with no `exp` is not one of the server's
+ * own, and both sides refuse it (security.jwt-exp-required).
+ */
+export function everyJwtExpires(contract: Pick<Contract, 'token' | 'lifetime' | 'tokens'>): boolean {
+  if (contract.token.format !== 'jwt' || contract.lifetime?.ttl === undefined) return false;
+  const expiry = contract.tokens?.create.expiry as { readonly required?: boolean; readonly mode?: string } | undefined;
+  return expiry === undefined || (expiry.mode !== 'never' && (expiry.mode === 'server' || expiry.required === true));
+}
+
+/**
+ * Whether a logout ends the whole session, so that its refresh credential dies with it: it presents
+ * the token (a session logout), or names the refresh credential itself. A revocation of one access
+ * token in the body does not: RFC 7009 §2.1 lets the server keep the refresh token ("MAY revoke").
+ * `refresh.errors.afterLogout` states the rule outright.
+ */
+export function logoutEndsRefresh(contract: Contract): boolean {
+  const logout = contract.logout;
+  if (!logout || !contract.refresh) return false;
+  if (contract.refresh.errors?.afterLogout !== undefined || logout.request.auth === 'token') return true;
+  const finder = refreshFinder(contract);
+  return finder !== undefined && requestPlaceholders(logout.request).includes(finder);
+}
+
+/** The refresh token a login issues beside the access token, if any: the part security.token-entropy samples too. */
+export function acquiredRefreshToken(contract: Contract): string | undefined {
+  const name = refreshFinder(contract);
+  return name !== undefined && name !== contract.token.part && Object.hasOwn(contract.acquire.response.parts ?? {}, name) ? name : undefined;
 }

@@ -125,10 +125,12 @@ function resolve(spec: ContractSpec, file: string, at: (pointer: string) => Posi
     ...spec,
     file,
     token: { ...spec.token, part },
+    probes: spec.probes ?? [],
     present: {
       in: spec.present.field !== undefined ? 'form' : spec.present.query !== undefined ? 'query' : 'header',
       name: spec.present.field ?? spec.present.query ?? spec.present.header ?? 'Authorization',
       scheme,
+      schemeCase: spec.present.schemeCase ?? 'insensitive',
       value: spec.present.value ?? `{${part}}`,
       companions: spec.present.companions ?? [],
       source: spec.present.source,

@@ -24,6 +24,8 @@ export interface Presentation {
   /** The header, field or parameter name. */
   readonly name: string;
   readonly scheme: 'Bearer' | 'Basic' | 'none';
+  /** Whether the scheme name is matched without case (RFC 7235 §2.1, the default) or only as written. */
+  readonly schemeCase: 'insensitive' | 'exact';
   /** Template of the credential value (before the scheme and any base64). */
   readonly value: string;
   readonly companions: readonly Companion[];
@@ -35,18 +37,47 @@ export interface ResolvedError extends ErrorSpec {
   readonly condition: ErrorCondition;
   /** The condition whose entry answers it (differs when the contract falls back). */
   readonly declaredAs: ErrorCondition;
+  /** Where the answering entry is written, as a JSON pointer (`/errors/invalid`, `/credentials/password/errors/wrong`). */
+  readonly pointer: string;
+  /** The same place as reports name it: `errors.invalid`, `credentials.password.errors.wrong`. */
+  readonly label: string;
 }
 
-export type Contract = Omit<ContractSpec, 'present' | 'token'> & {
+/** One protected request of the contract: `probe` itself, or one of `probes`. */
+export type ProbeSpec = NonNullable<ContractSpec['probes']>[number];
+
+export type Contract = Omit<ContractSpec, 'present' | 'token' | 'probes'> & {
   /** Path of the spec file, as given to the loader. */
   readonly file: string;
   readonly token: ContractSpec['token'] & { readonly part: string };
   readonly present: Presentation;
+  /** The further probes (format 2), in spec order; empty when there are none. */
+  readonly probes: readonly ProbeSpec[];
+  /**
+   * Set on the view of a contract that judges one of `probes` (see `probeView`): its id, and where each
+   * error that probe declares itself is written.
+   */
+  readonly probeId?: string;
+  readonly errorAt?: Readonly<Partial<Record<ErrorCondition, string>>>;
   /** Position in the file of a JSON pointer into the spec, for citing a rule. */
   readonly at: (pointer: string) => Position | undefined;
 };
 
 export type { ContractSpec, ErrorCondition, ErrorSpec, PartSpec, RequestSpec, ResponseSpec };
+
+/** `/credentials/password/errors/wrong` → `credentials.password.errors.wrong`; array indexes as `[0]`. */
+export function pointerLabel(pointer: string): string {
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((seg, i) => (/^\d+$/.test(seg) ? `[${seg}]` : i ? `.${seg}` : seg))
+    .join('');
+}
+
+function resolved(spec: ErrorSpec, condition: ErrorCondition, declaredAs: ErrorCondition, pointer: string): ResolvedError {
+  return { ...spec, condition, declaredAs, pointer, label: pointerLabel(pointer) };
+}
 
 const FALLBACK: Partial<Record<ErrorCondition, ErrorCondition>> = {
   tampered: 'invalid',
@@ -56,10 +87,11 @@ const FALLBACK: Partial<Record<ErrorCondition, ErrorCondition>> = {
   mismatched: 'invalid',
   refreshInvalid: 'invalid',
   companionMissing: 'missing',
+  loggedOut: 'revoked',
 };
 
 /** The error a contract promises for a condition, after fallbacks. */
-export function errorFor(contract: Pick<Contract, 'errors'>, condition: ErrorCondition): ResolvedError {
+export function errorFor(contract: Pick<Contract, 'errors'> & { readonly errorAt?: Contract['errorAt'] }, condition: ErrorCondition): ResolvedError {
   let declaredAs: ErrorCondition = condition;
   let spec = contract.errors[condition];
   while (!spec) {
@@ -68,7 +100,46 @@ export function errorFor(contract: Pick<Contract, 'errors'>, condition: ErrorCon
     declaredAs = next;
     spec = contract.errors[declaredAs];
   }
-  return { ...spec, condition, declaredAs };
+  return resolved(spec, condition, declaredAs, contract.errorAt?.[declaredAs] ?? `/errors/${declaredAs}`);
+}
+
+/**
+ * The refusal of a login with one credential wrong or missing: the credential's own declaration
+ * (format 2), else the spec-wide `errors.badCredentials` / `errors.malformed`.
+ */
+export function credentialError(contract: Pick<Contract, 'errors' | 'credentials'>, name: string, kind: 'wrong' | 'missing'): ResolvedError {
+  const condition: ErrorCondition = kind === 'wrong' ? 'badCredentials' : 'malformed';
+  const own = contract.credentials[name]?.errors?.[kind];
+  return own ? resolved(own, condition, condition, `/credentials/${escape(name)}/errors/${kind}`) : errorFor(contract, condition);
+}
+
+export type RefreshCause = 'garbage' | 'replayed' | 'expired' | 'afterLogout';
+
+/** The refusal of a refresh for one cause (format 2), else `errors.refreshInvalid` (then `invalid`). */
+export function refreshError(contract: Pick<Contract, 'errors' | 'refresh'>, cause: RefreshCause): ResolvedError {
+  const own = contract.refresh?.errors?.[cause];
+  return own ? resolved(own, 'refreshInvalid', 'refreshInvalid', `/refresh/errors/${cause}`) : errorFor(contract, 'refreshInvalid');
+}
+
+/**
+ * The contract as seen from one of its further probes: that probe is `probe`, and the errors it
+ * declares itself replace the spec-wide ones (an identity endpoint that answers anonymous callers 200).
+ * Checks judge a view exactly as they judge the contract, so every presentation rule runs on each probe.
+ */
+export function probeView(contract: Contract, probe: ProbeSpec): Contract {
+  const index = contract.probes.indexOf(probe);
+  const own = Object.entries(probe.errors ?? {}).filter(([, e]) => e !== undefined) as [ErrorCondition, ErrorSpec][];
+  return {
+    ...contract,
+    probe: { request: probe.request, response: probe.response, source: probe.source },
+    errors: { ...contract.errors, ...Object.fromEntries(own) },
+    errorAt: Object.fromEntries(own.map(([condition]) => [condition, `/probes/${index}/errors/${condition}`])),
+    probeId: probe.id,
+  };
+}
+
+function escape(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** Every issued-part declaration of the contract, by name (a name may be issued by several exchanges). */

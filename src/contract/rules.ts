@@ -3,7 +3,7 @@
  * write instead. Runs only on specs that already match the schema.
  */
 import { checkBodySchema } from './body-schema.js';
-import { acquireCredentials, caseRequest, requestKey, withoutCredential } from './facts.js';
+import { acquireCredentials, caseRequest, fixedValues, requestKey, withoutCredential } from './facts.js';
 import type { Position } from './model.js';
 import { errorFor, HARNESS_VARS } from './model.js';
 import { SOURCE_NOTE, SpecSchema, type ContractSpec, type RequestSpec, type ResponseSpec } from './schema.js';
@@ -50,6 +50,10 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
     responses.push({ pointer: '/refresh/response', response: spec.refresh.response });
   }
   if (spec.logout) requests.push({ pointer: '/logout/request', request: spec.logout.request, scope: 'after-acquire' });
+  (spec.probes ?? []).forEach((p, i) => {
+    requests.push({ pointer: `/probes/${i}/request`, request: p.request, scope: 'after-acquire' });
+    responses.push({ pointer: `/probes/${i}/response`, response: p.response });
+  });
   if (spec.tokens) {
     const t = spec.tokens;
     requests.push({ pointer: '/tokens/create/request', request: t.create.request, scope: 'after-acquire' });
@@ -110,6 +114,50 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
   (spec.acquire.alternates ?? []).forEach((alt, i) => {
     if (alt.request.auth === 'token') report(`/acquire/alternates/${i}/request/auth`, "An acquire alternate cannot present a token: none exists before it is acquired.");
   });
+  const probeIds = new Set<string>();
+  (spec.probes ?? []).forEach((p, i) => {
+    if (p.request.auth === 'none') report(`/probes/${i}/request/auth`, `Probe '${p.id}': 'request.auth' cannot be 'none': a probe proves that the issued credential works. Use 'token'.`);
+    if (probeIds.has(p.id)) report(`/probes/${i}/id`, `Probe id '${p.id}' is used twice.`);
+    probeIds.add(p.id);
+    if (Object.keys(p.response.parts ?? {}).length) report(`/probes/${i}/response/parts`, `Probe '${p.id}' issues nothing: 'parts' belongs to the responses that issue credentials.`, true);
+    for (const [condition, err] of Object.entries(p.errors ?? {})) {
+      if (!err) continue;
+      checkBodySchema(`/probes/${i}/errors/${condition}/schema`, err.schema, report);
+      checkHeaders(`/probes/${i}/errors/${condition}/headers`, err.headers, report);
+    }
+  });
+  for (const [name, c] of Object.entries(spec.credentials)) {
+    for (const [kind, err] of Object.entries(c.errors ?? {})) {
+      if (!err) continue;
+      checkBodySchema(`/credentials/${escapePointer(name)}/errors/${kind}/schema`, err.schema, report);
+      checkHeaders(`/credentials/${escapePointer(name)}/errors/${kind}/headers`, err.headers, report);
+    }
+    if (c.errors && !acquireCredentials(spec).includes(name)) {
+      report(`/credentials/${escapePointer(name)}/errors`, `'credentials.${name}.errors' says how a login with '${name}' wrong or missing is refused, but the acquire request does not use '{${name}}'.`, true);
+    }
+  }
+  for (const [cause, err] of Object.entries(spec.refresh?.errors ?? {})) {
+    if (!err) continue;
+    checkBodySchema(`/refresh/errors/${cause}/schema`, err.schema, report);
+    checkHeaders(`/refresh/errors/${cause}/headers`, err.headers, report);
+  }
+  if (spec.refresh?.errors?.replayed && !spec.refresh.rotation) {
+    report('/refresh/errors/replayed', "'refresh.errors.replayed' is the refusal of a refresh credential used twice, but 'refresh.rotation' is false: nothing is replayed.", true);
+  }
+  if (spec.refresh?.errors?.expired && spec.refresh.expired !== 'refused') {
+    report('/refresh/errors/expired', "'refresh.errors.expired' is the refusal of an expired token's refresh, but 'refresh.expired' is not 'refused'.", true);
+  }
+  if (spec.refresh?.errors?.afterLogout && !spec.logout) {
+    report('/refresh/errors/afterLogout', "'refresh.errors.afterLogout' needs a 'logout' section: it is the refusal of a logged-out session's refresh.", true);
+  }
+  if (spec.errors.loggedOut && !spec.logout) {
+    report('/errors/loggedOut', "'errors.loggedOut' is declared, but there is no 'logout' section.", true);
+  }
+  if (spec.logout?.response.schema) checkBodySchema('/logout/response/schema', spec.logout.response.schema, report);
+  if (spec.logout?.response.headers) checkHeaders('/logout/response/headers', spec.logout.response.headers, report);
+  secondAccountProblems(spec, report);
+  sharedPathProblems(spec, report);
+  formatTwoProblems(spec, report);
   const caseIds = new Set<string>();
   (spec.acquire.cases ?? []).forEach((c, i) => {
     if (caseIds.has(c.id)) report(`/acquire/cases/${i}/id`, `Case id '${c.id}' is used twice.`);
@@ -170,6 +218,7 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
   if (spec.token.alg !== undefined && spec.token.format !== 'jwt') {
     report('/token/alg', "'token.alg' applies to JWTs only, but 'token.format' is 'opaque'. Remove 'alg' or set format: jwt.", true);
   }
+  tokenKeyProblems(spec, report);
 
   // Parts and response promises.
   for (const { pointer, response } of responses) {
@@ -242,6 +291,110 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
     }
   }
   return problems;
+}
+
+/** The keys format 2 adds, with where each is written: a spec that uses one says `authconform: 2`. */
+export function formatTwoKeys(spec: ContractSpec): string[] {
+  const out: string[] = [];
+  for (const [name, c] of Object.entries(spec.credentials)) if (c.errors) out.push(`/credentials/${escapePointer(name)}/errors`);
+  if (spec.secondAccount) out.push('/secondAccount');
+  if (spec.mock.secondAccount) out.push('/mock/secondAccount');
+  if (spec.present.schemeCase) out.push('/present/schemeCase');
+  if (spec.probes?.length) out.push('/probes');
+  for (const key of ['retiresAccess', 'errors', 'race'] as const) if (spec.refresh?.[key]) out.push(`/refresh/${key}`);
+  for (const key of ['schema', 'headers'] as const) if (spec.logout?.response[key]) out.push(`/logout/response/${key}`);
+  if (spec.errors.loggedOut) out.push('/errors/loggedOut');
+  for (const key of ['jwks', 'signingKey', 'issuer', 'audience'] as const) if (spec.token[key]) out.push(`/token/${key}`);
+  return out;
+}
+
+function formatTwoProblems(spec: ContractSpec, report: (pointer: string, message: string, useKey?: boolean) => void): void {
+  if (spec.authconform === 2) return;
+  for (const pointer of formatTwoKeys(spec)) {
+    const name = pointer.slice(1).replace(/\//g, '.').replace(/~1/g, '/').replace(/~0/g, '~');
+    report(pointer, `'${name}' is a format 2 key, but the spec says 'authconform: 1': write 'authconform: 2' at its top (a format 1 spec stays valid as it is).`, true);
+  }
+}
+
+/**
+ * The keys of a JWT's verification: a published JWK Set needs an asymmetric algorithm, and the signing
+ * key names a secret credential written in a form its algorithm takes; all of them need a JWT.
+ */
+function tokenKeyProblems(spec: ContractSpec, report: (pointer: string, message: string, useKey?: boolean) => void): void {
+  const { alg, signingKey } = spec.token;
+  for (const key of ['jwks', 'signingKey', 'issuer', 'audience'] as const) {
+    if (spec.token[key] && spec.token.format !== 'jwt') report(`/token/${key}`, `'token.${key}' applies to JWTs only, but 'token.format' is 'opaque'.`, true);
+  }
+  const hmac = alg === undefined || alg.startsWith('HS');
+  if (spec.token.jwks && spec.token.format === 'jwt' && hmac) {
+    report('/token/jwks', `'token.jwks' publishes public keys, which an HMAC-signed token has none of: it needs an asymmetric 'token.alg' (RS256, PS256, ES256, EdDSA…)${alg ? `, not ${alg}` : ''}.`, true);
+  }
+  if (!signingKey || spec.token.format !== 'jwt') return;
+  const names = Object.keys(spec.credentials);
+  const credential = spec.credentials[signingKey.credential];
+  if (!credential) {
+    report('/token/signingKey/credential', `'token.signingKey.credential' names '${signingKey.credential}', which is not a declared credential.${didYouMean(signingKey.credential, names)}`);
+  } else if (credential.secret === false) {
+    report(`/credentials/${escapePointer(signingKey.credential)}/secret`, `The credential '${signingKey.credential}' holds the token signing key ('token.signingKey'): it is secret, so remove 'secret: false'.`);
+  }
+  if (alg === undefined) report('/token/signingKey', "'token.signingKey' needs 'token.alg': the key is used with that algorithm only.", true);
+  const format = signingKey.format;
+  if (format !== undefined && alg !== undefined && (format === 'text' || format === 'base64') !== hmac) {
+    report('/token/signingKey/format', `'format: ${format}' is ${hmac ? 'a private key, but' : 'an HMAC secret, but'} 'token.alg' is ${alg}: write ${hmac ? "'text' or 'base64'" : "'pem' or 'jwk'"}.`);
+  }
+}
+
+/** The second account: values for declared credentials only, and fake values for each for the mock. */
+function secondAccountProblems(spec: ContractSpec, report: (pointer: string, message: string, useKey?: boolean) => void): void {
+  const names = Object.keys(spec.credentials);
+  const declared = Object.keys(spec.secondAccount?.credentials ?? {});
+  for (const name of declared) {
+    if (!names.includes(name)) report(`/secondAccount/credentials/${escapePointer(name)}`, `'secondAccount.credentials.${name}' is not a declared credential.${didYouMean(name, names)}`, true);
+    else if (!(name in (spec.mock.secondAccount ?? {}))) report('/mock', `'mock.secondAccount' has no fake value for '${name}', which the second account declares; the mock needs one.`, true);
+  }
+  for (const name of Object.keys(spec.mock.secondAccount ?? {})) {
+    if (!declared.includes(name)) report(`/mock/secondAccount/${escapePointer(name)}`, `'mock.secondAccount.${name}' is not among 'secondAccount.credentials'.${didYouMean(name, declared)}`, true);
+  }
+  if (spec.secondAccount && declared.length === 0) report('/secondAccount/credentials', "'secondAccount.credentials' names no credential: give the other user's values, such as username and password.");
+  for (const name of declared) {
+    const same = spec.mock.secondAccount?.[name];
+    if (same !== undefined && same === spec.mock.credentials[name] && spec.credentials[name]?.secret !== false) {
+      report(`/mock/secondAccount/${escapePointer(name)}`, `'mock.secondAccount.${name}' is the first account's value: the second account must be another user.`);
+    }
+  }
+}
+
+/**
+ * Operations that share a method and path (the OAuth token endpoint serves login and refresh on one
+ * POST /token) must differ in a fixed value, such as `grant_type`, for a server (and the mock) to tell
+ * them apart.
+ */
+function sharedPathProblems(spec: ContractSpec, report: (pointer: string, message: string) => void): void {
+  const ops: { pointer: string; name: string; request: RequestSpec }[] = [
+    { pointer: '/acquire/request', name: 'acquire', request: spec.acquire.request },
+    ...(spec.refresh ? [{ pointer: '/refresh/request', name: 'refresh', request: spec.refresh.request }] : []),
+    ...(spec.logout ? [{ pointer: '/logout/request', name: 'logout', request: spec.logout.request }] : []),
+  ];
+  for (let i = 0; i < ops.length; i++) {
+    for (let j = i + 1; j < ops.length; j++) {
+      const a = ops[i] as (typeof ops)[number];
+      const b = ops[j] as (typeof ops)[number];
+      if (a.request.method !== b.request.method || a.request.path !== b.request.path) continue;
+      if (fixedValuesDiffer(a.request, b.request)) continue;
+      report(
+        `${b.pointer}/path`,
+        `'${b.name}' and '${a.name}' are both ${a.request.method} ${a.request.path} and differ in no fixed value: give each a field, header or query parameter with its own fixed value (such as grant_type: refresh_token), so that a server can tell them apart.`,
+      );
+    }
+  }
+}
+
+function fixedValuesDiffer(a: RequestSpec, b: RequestSpec): boolean {
+  const fa = fixedValues(a);
+  const fb = fixedValues(b);
+  for (const [k, v] of fa) if (fb.get(k) !== v) return true;
+  for (const [k, v] of fb) if (fa.get(k) !== v) return true;
+  return false;
 }
 
 function checkHeaders(

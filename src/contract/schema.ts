@@ -1,10 +1,13 @@
 /**
- * The spec format, v1: the one source of truth.
+ * The spec format (versions 1 and 2): the one source of truth.
  *
  * The JSON Schema that editors and the loader use (`schema/authconform-spec.schema.json`) is generated
  * from these TypeBox definitions (`npm run schema`), and the TypeScript type of a spec as written
  * (`ContractSpec`) is derived from the same definitions, so the two cannot drift. A test fails when
  * the committed JSON file is out of date.
+ *
+ * Format 2 adds keys only (each description says "Format 2"): a v1 spec loads unchanged, and a spec
+ * that uses a format-2 key says `authconform: 2` (the loader names the key when it does not).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
@@ -184,6 +187,19 @@ export const ErrorSchema = Type.Object(
   { ...closed, description: 'How the provider refuses a request in this condition.' },
 );
 
+/** The errors of a login with one credential wrong or missing (format 2). */
+const CredentialErrors = Type.Object(
+  {
+    wrong: Type.Optional(Described(ErrorSchema, 'A login with this credential wrong (fallback `errors.badCredentials`).')),
+    missing: Type.Optional(Described(ErrorSchema, 'A login without this credential (fallback `errors.malformed`).')),
+  },
+  {
+    ...closed,
+    description:
+      'Format 2. How a login is refused when this credential is wrong or missing, when it differs from the spec-wide `errors.badCredentials` / `errors.malformed` (RFC 6749 §5.2: a wrong client secret is `invalid_client`, a wrong password `invalid_grant`).',
+  },
+);
+
 export const ERROR_CONDITIONS = [
   'missing',
   'invalid',
@@ -196,6 +212,7 @@ export const ERROR_CONDITIONS = [
   'badCredentials',
   'malformed',
   'refreshInvalid',
+  'loggedOut',
 ] as const;
 
 const Errors = Type.Object(
@@ -216,17 +233,67 @@ const Errors = Type.Object(
       'A login (or token creation) whose body is not the documented shape or lacks a field.',
     ),
     refreshInvalid: Type.Optional(Described(ErrorSchema, 'A refused refresh credential (fallback `invalid`).')),
+    loggedOut: Type.Optional(
+      Described(ErrorSchema, 'Format 2. A token after logout, when it differs from a revoked one (fallback `revoked`).'),
+    ),
   },
   {
     ...closed,
     description:
-      'Error per condition. Optional conditions fall back: tampered, wrongScheme, expired, revoked, mismatched and refreshInvalid to `invalid`; companionMissing to `missing`.',
+      'Error per condition. Optional conditions fall back: loggedOut to `revoked`; tampered, wrongScheme, expired, revoked, mismatched and refreshInvalid to `invalid`; companionMissing to `missing`.',
   },
 );
 
-/** A success known by its status alone, such as a logout's. */
+/** The presentation errors one probe may answer differently from the spec-wide ones (format 2). */
+const ProbeErrors = Type.Object(
+  {
+    missing: Type.Optional(Described(ErrorSchema, 'A request to this probe without the credential.')),
+    invalid: Type.Optional(Described(ErrorSchema, 'A credential this probe does not accept.')),
+    tampered: Type.Optional(Described(ErrorSchema, 'The token with one character changed.')),
+    wrongScheme: Type.Optional(Described(ErrorSchema, 'The right value under another scheme.')),
+    expired: Type.Optional(Described(ErrorSchema, 'A token past its lifetime.')),
+    revoked: Type.Optional(Described(ErrorSchema, 'A token after revocation.')),
+    loggedOut: Type.Optional(Described(ErrorSchema, 'A token after logout.')),
+    companionMissing: Type.Optional(Described(ErrorSchema, 'A request missing a companion.')),
+    mismatched: Type.Optional(Described(ErrorSchema, 'Parts of two different credentials presented together.')),
+  },
+  {
+    ...closed,
+    description:
+      'How this probe refuses, where it differs from `errors`: an identity endpoint may answer an anonymous caller 200 with an empty body. A condition left out is answered as `errors` says.',
+  },
+);
+
+/** The refusals of a refresh, per condition (format 2); each falls back to `errors.refreshInvalid`. */
+const RefreshErrors = Type.Object(
+  {
+    garbage: Type.Optional(Described(ErrorSchema, 'A random refresh credential of the right shape.')),
+    replayed: Type.Optional(Described(ErrorSchema, 'A refresh credential already used once, under rotation.')),
+    expired: Type.Optional(Described(ErrorSchema, 'A refresh of an expired token, when `expired: refused`.')),
+    afterLogout: Type.Optional(Described(ErrorSchema, 'A refresh credential of a session that was logged out.')),
+  },
+  {
+    ...closed,
+    description:
+      'Format 2. How a refresh is refused, per cause, when the causes are answered differently (such as `invalid_grant` vs `token_expired`). A cause left out falls back to `errors.refreshInvalid`, then `errors.invalid`.',
+  },
+);
+
+/** A success known by its status alone, such as a revocation's. */
 function SuccessStatus(status: string) {
   return Type.Object({ status: Described(Status, status) }, { ...closed, description: 'Its success.' });
+}
+
+/** A success known by its status and, from format 2, its body and headers (a logout's). */
+function SuccessResponse(status: string) {
+  return Type.Object(
+    {
+      status: Described(Status, status),
+      schema: Type.Optional(Described(JsonSchemaValue, `Format 2. ${JsonSchemaValue.description}`)),
+      headers: Type.Optional(Type.Record(Type.String(), HeaderRule, { description: 'Format 2. Response headers it promises.' })),
+    },
+    { ...closed, description: 'Its success.' },
+  );
 }
 
 /** A duration the spec states; `variable` names the AUTHCONFORM_<ID>_* override of a live target. */
@@ -246,7 +313,11 @@ function Seconds(description: string, variable: string) {
 
 export const SpecSchema = Type.Object(
   {
-    authconform: Type.Literal(1, { description: 'Version of the spec format.' }),
+    authconform: Type.Unsafe<1 | 2>({
+      type: 'integer',
+      enum: [1, 2],
+      description: 'Version of the spec format: 1, or 2 to use the keys marked "Format 2".',
+    }),
     id: Type.String({
       pattern: '^[a-z][a-z0-9-]*$',
       description: 'Stable id: the Playwright project name and the AUTHCONFORM_<ID>_* variable prefix.',
@@ -267,10 +338,31 @@ export const SpecSchema = Type.Object(
           env: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', description: 'Environment variable holding the value for a live target.' }),
           secret: Type.Optional(Type.Boolean({ description: 'Redact this value everywhere (default true).' })),
           description: Type.Optional(Type.String({ description: 'What the value is, for the person setting the variable.' })),
+          errors: Type.Optional(CredentialErrors),
         },
         closed,
       ),
       { ...closed, description: 'Named inputs. Values never appear in a spec: a live target reads them from the environment.' },
+    ),
+    secondAccount: Type.Optional(
+      Type.Object(
+        {
+          credentials: Type.Record(
+            Identifier,
+            Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', description: 'Environment variable holding the other user’s value.' }),
+            {
+              ...closed,
+              description: 'The credentials that differ for the other user (such as username and password), each with its variable; the others are shared.',
+            },
+          ),
+          source: Type.Optional(Source),
+        },
+        {
+          ...closed,
+          description:
+            'Format 2. A second user of the same provider, so that rules between users can be judged (another user’s companion value with my token is refused).',
+        },
+      ),
     ),
     mock: Type.Object(
       {
@@ -278,6 +370,12 @@ export const SpecSchema = Type.Object(
           ...closed,
           description: 'FAKE demo values the embedded mock accepts. Never real credentials.',
         }),
+        secondAccount: Type.Optional(
+          Type.Record(Identifier, Type.String(), {
+            ...closed,
+            description: 'Format 2. FAKE values of the second account’s credentials (see `secondAccount`).',
+          }),
+        ),
       },
       { ...closed, description: 'Fake values for the embedded mock only.' },
     ),
@@ -297,6 +395,57 @@ export const SpecSchema = Type.Object(
             enum: [...JWT_ALGORITHMS],
             description: 'Expected JWS alg of a JWT, e.g. HS256: one that the mock can sign and the checks can forge.',
           }),
+        ),
+        jwks: Type.Optional(
+          Type.Object(
+            {
+              path: Type.String({ pattern: '^/', description: 'Its path on the server, such as /.well-known/jwks.json.' }),
+              source: Source,
+            },
+            {
+              ...closed,
+              description:
+                'Format 2. Where the provider publishes the public keys that verify its JWTs (an RFC 7517 JWK Set); needs an asymmetric `alg`. security.jwt-alg-confusion signs a token with the published key as an HMAC secret; the mock serves its own key there.',
+            },
+          ),
+        ),
+        signingKey: Type.Optional(
+          Type.Object(
+            {
+              credential: IdentifierFor(
+                'The credential (see `credentials`) whose value is the key that signs this target’s tokens: a test environment’s key, read from its variable on a live target and redacted like any secret. The mock signs with its fake value.',
+              ),
+              format: Type.Optional(
+                StringEnum(['text', 'base64', 'pem', 'jwk'], {
+                  description:
+                    'How the value is written: `text` (the default for HS algorithms: its UTF-8 bytes are the HMAC key), `base64` (the HMAC key’s bytes in base64 or base64url), `pem` (the default otherwise: a PKCS #8 private key) or `jwk` (a private JWK as JSON).',
+                }),
+              ),
+            },
+            {
+              ...closed,
+              description:
+                'Format 2. The key the target signs its tokens with, when the harness may know it (a test environment): the security.jwt-* claim checks sign tokens with no exp, a future nbf, another audience or issuer with it. Without it they are left out; on a live target whose variable is unset they skip, saying which to set.',
+            },
+          ),
+        ),
+        issuer: Type.Optional(
+          Type.Object(
+            {
+              value: Type.Optional(Type.String({ minLength: 1, description: 'The `iss` every token carries; left out when it depends on the deployment (the issuer URL of a live server).' })),
+              source: Source,
+            },
+            { ...closed, description: 'Format 2. Tokens name their issuer in `iss`, and the server refuses a token of another issuer (RFC 8725 §3.8).' },
+          ),
+        ),
+        audience: Type.Optional(
+          Type.Object(
+            {
+              value: Type.Optional(Type.String({ minLength: 1, description: 'The `aud` every token carries (one of them, when it is an array).' })),
+              source: Source,
+            },
+            { ...closed, description: 'Format 2. Tokens name their audience in `aud`, and the server refuses a token for another audience (RFC 7519 §4.1.3).' },
+          ),
         ),
         source: Source,
       },
@@ -365,6 +514,12 @@ export const SpecSchema = Type.Object(
         ),
         query: Type.Optional(Type.String({ minLength: 1, description: 'Or: the query parameter carrying the token.' })),
         scheme: Scheme,
+        schemeCase: Type.Optional(
+          StringEnum(['insensitive', 'exact'], {
+            description:
+              'Format 2. Whether the scheme name is matched without case (`insensitive`, the default: RFC 7235 §2.1, so `bearer` and `BEARER` work too) or only as written (`exact`: other cases are refused as a wrong scheme).',
+          }),
+        ),
         value: Type.Optional(
           TemplateFor(
             'What is presented, a template; default `{token}` (the token part). Basic needs one, such as `{key}:{token}`.',
@@ -406,6 +561,25 @@ export const SpecSchema = Type.Object(
       },
       { ...closed, description: 'A protected request that proves a credential works.' },
     ),
+    probes: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.String({ pattern: '^[a-z][a-z0-9-]*$', description: 'Names the probe: its checks are reported as `present.missing/<id>`.' }),
+            request: Described(RequestSchema, 'The protected request; `auth: token`.'),
+            response: Described(ResponseSchema, 'What success looks like with the issued credential.'),
+            errors: Type.Optional(ProbeErrors),
+            source: Source,
+          },
+          { ...closed, description: 'One more protected request.' },
+        ),
+        {
+          minItems: 1,
+          description:
+            'Format 2. More protected requests beside `probe`, each with its own success and, where it differs, its own refusals; the presentation checks (present.*, errors.*) run on each.',
+        },
+      ),
+    ),
     lifetime: Type.Optional(
       Type.Object(
         {
@@ -432,6 +606,29 @@ export const SpecSchema = Type.Object(
           response: Described(ResponseSchema, 'Its success; `parts` names the new values.'),
           rotation: Type.Boolean({ description: 'The credential used to refresh cannot be used to refresh again.' }),
           expired: StringEnum(['allowed', 'refused'], { description: 'Whether an expired token may still be refreshed.' }),
+          retiresAccess: Type.Optional(
+            Type.Object(
+              {
+                value: Type.Boolean({ description: 'true: the replaced access token is refused after the refresh; false: it works until it expires.' }),
+                source: Source,
+              },
+              { ...closed, description: 'Format 2. Whether a refresh retires the access token it replaces.' },
+            ),
+          ),
+          errors: Type.Optional(RefreshErrors),
+          race: Type.Optional(
+            Type.Object(
+              {
+                live: Type.Boolean({
+                  description: 'Whether refresh.race may run against a live target (it sends concurrent refreshes of one credential, which ends that session).',
+                }),
+              },
+              {
+                ...closed,
+                description: 'Format 2. refresh.race sends a few concurrent refreshes of one rotating credential: exactly one may win. It runs against the mock always, against a live target only when `live` is true.',
+              },
+            ),
+          ),
           source: Source,
         },
         { ...closed, description: 'Getting a new token from an issued credential.' },
@@ -441,7 +638,7 @@ export const SpecSchema = Type.Object(
       Type.Object(
         {
           request: Described(RequestSchema, 'The logout request.'),
-          response: SuccessStatus('The status of a successful logout.'),
+          response: SuccessResponse('The status of a successful logout.'),
           source: Source,
         },
         { ...closed, description: 'Ends the session of the presented token.' },
@@ -534,7 +731,7 @@ export const SpecSchema = Type.Object(
   {
     ...closed,
     $id: 'https://authconform.dev/schema/authconform-spec.schema.json',
-    title: 'authconform spec v1',
+    title: 'authconform spec',
     description: "An API provider's authentication contract.",
   },
 );

@@ -25,8 +25,17 @@ describe('published spec schema', () => {
     assert.equal(readFileSync(SCHEMA_FILE, 'utf8'), schemaText());
   });
 
-  test('there are the five seed specs and the OAuth 2.0 spec', () => {
-    assert.deepEqual(specFiles, ['basic-key-token.yaml', 'identity-credentials.yaml', 'oauth2.yaml', 'private-tokens.yaml', 'vidizmo.yaml', 'waldo.yaml']);
+  test('there are the five seed specs and the specs of the three third-party servers', () => {
+    assert.deepEqual(specFiles, [
+      'basic-key-token.yaml',
+      'better-auth.yaml',
+      'identity-credentials.yaml',
+      'oauth2-mock-server.yaml',
+      'oauth2.yaml',
+      'private-tokens.yaml',
+      'vidizmo.yaml',
+      'waldo.yaml',
+    ]);
   });
 
   for (const f of specFiles) {

@@ -63,8 +63,8 @@ export function starterSpec(options: StarterOptions): string {
 #     delete the others.
 # Editors with the YAML language server complete and check every key from the schema named above.
 
-# Version of the spec format.
-authconform: 1
+# Version of the spec format: 2 (a format 1 spec stays valid; 2 adds the keys the guide marks "format 2").
+authconform: 2
 # Stable id: the Playwright project (--project=${id}) and the prefix of the ${prefix}_* variables.
 id: ${id}
 # TODO: the provider's name, as reports show it.
@@ -193,6 +193,17 @@ probe:
   response:
     status: 200
   source: 'TODO: paste the sentence of the document that describes this request.'
+
+# Optional: more protected requests, each judged by every presentation check (reported as
+# present.missing/<id>), with its own refusals where they differ from \`errors\` (an identity endpoint
+# that answers an anonymous caller 200 with an empty body).
+# probes:
+#   - id: session
+#     request: { method: GET, path: /api/session, auth: token }
+#     response: { status: 200, schema: { type: object, required: [user] } }
+#     errors:
+#       missing: { status: 200, schema: { type: 'null' }, source: 'TODO: the sentence that says so.' }
+#     source: 'TODO: paste the sentence of the document that describes this request.'
 
 # Optional: how long a token lives. \`ttl\`: a fixed lifetime from issue; \`idle\`: a sliding timeout
 # that each use resets (specs/vidizmo.yaml). Either or both, in seconds.
