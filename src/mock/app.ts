@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Contract } from '../contract/model.js';
-import { issuedParts } from '../contract/model.js';
+import { issuedParts, probeView } from '../contract/model.js';
 import { Authenticator } from './auth.js';
 import { TestClock } from './clock.js';
 import type { MockContext } from './context.js';
@@ -15,7 +15,7 @@ import { LazyParams, type Reply } from './exchange.js';
 import { selectFault } from './faults.js';
 import { createMint } from './issue.js';
 import { RequestReader } from './read.js';
-import { contractRoutes, type RouteKind } from './routes.js';
+import { contractRoutes } from './routes.js';
 import { SessionStore, type SessionCounts } from './sessions.js';
 
 /** What a mock instance does, apart from where it listens. */
@@ -75,10 +75,15 @@ export async function createMockContext(contract: Contract, options: MockBehavio
   const clock = new TestClock();
   const sessions = new SessionStore(contract.token.part, () => clock.nowMs());
   const mint = await createMint(contract, fault);
-  const auth = new Authenticator(contract, fault, clock, sessions, mint, new Set(issuedParts(contract).keys()));
+  const user = `user-${randomUUID()}`;
+  const secondUser = contract.mock.secondAccount ? `user-${randomUUID()}` : undefined;
+  const auth = new Authenticator(contract, fault, clock, sessions, mint, new Set(issuedParts(contract).keys()), secondUser);
   const routes = contractRoutes(contract);
   const numeric = contract.tokens?.create.expiry.format === 'unix' ? new Set([contract.tokens.create.expiry.var]) : new Set<string>();
-  const readers = new Map<RouteKind, RequestReader>(routes.map((r) => [r.kind, new RequestReader(r.request, fault, r.kind === 'tokens.create' ? numeric : undefined)]));
+  const readers = new Map<string, RequestReader>(routes.map((r) => [r.key, new RequestReader(r.request, fault, r.kind === 'tokens.create' ? numeric : undefined)]));
+  const probeErrors = new Map(
+    routes.flatMap((r) => (r.probe?.errors && !fault.is('probe-errors-ignored') ? [[r.key, new ErrorReplies(probeView(contract, r.probe), fault, clock)] as const] : [])),
+  );
   return {
     contract,
     fault,
@@ -89,13 +94,15 @@ export async function createMockContext(contract: Contract, options: MockBehavio
     auth,
     routes,
     readers,
+    probeErrors,
     acquireReaders: [contract.acquire.request, ...(contract.acquire.alternates ?? []).map((a) => a.request)].map((request) => ({
       request,
       reader: new RequestReader(request, fault),
     })),
     ttl,
     idle,
-    user: `user-${randomUUID()}`,
+    user,
+    ...(secondUser !== undefined ? { secondUser } : {}),
   };
 }
 

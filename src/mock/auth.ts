@@ -41,6 +41,7 @@ const SCHEME_WORD = /^[A-Za-z][A-Za-z0-9._~+-]*\s+(?=\S)/;
 
 export class Authenticator {
   readonly #contract: Contract;
+  readonly #secondUser: string | undefined;
   readonly #fault: ActiveFault;
   readonly #clock: TestClock;
   readonly #sessions: SessionStore;
@@ -56,7 +57,16 @@ export class Authenticator {
   readonly #name: string;
   readonly #opaque: boolean;
 
-  constructor(contract: Contract, fault: ActiveFault, clock: TestClock, sessions: SessionStore, mint: TokenMint, issued: ReadonlySet<string>) {
+  constructor(
+    contract: Contract,
+    fault: ActiveFault,
+    clock: TestClock,
+    sessions: SessionStore,
+    mint: TokenMint,
+    issued: ReadonlySet<string>,
+    secondUser?: string,
+  ) {
+    this.#secondUser = secondUser;
     this.#contract = contract;
     this.#fault = fault;
     this.#clock = clock;
@@ -132,7 +142,7 @@ export class Authenticator {
       const v = read.parts[i] as string;
       if (this.#issued.has(name)) {
         if (v !== session.parts[name] && !this.#fault.is('wrong-key-accepted')) return { ok: false, condition: 'mismatched' };
-      } else if (!this.#isCredential(name, v)) return { ok: false, condition: 'invalid' };
+      } else if (!this.#isCredential(name, v, session)) return { ok: false, condition: 'invalid' };
     }
     for (let c = 0; c < this.#companions.length; c++) {
       const values = read.companions[c];
@@ -140,8 +150,12 @@ export class Authenticator {
       for (let i = 0; values && i < companionNames.length; i++) {
         const name = companionNames[i] as string;
         const v = values[i] as string;
-        const ok = this.#issued.has(name) ? v === session.parts[name] : this.#isCredential(name, v);
-        if (!ok) return { ok: false, condition: 'invalid' };
+        // The companion-owner-unchecked fault: a companion value of any session, or of either account, passes.
+        const loose = this.#fault.is('companion-owner-unchecked');
+        const ok = this.#issued.has(name)
+          ? v === session.parts[name] || (loose && this.#sessions.byPart(name, v) !== undefined)
+          : this.#isCredential(name, v, session) || (loose && (this.#isCredential(name, v) || this.#contract.mock.secondAccount?.[name] === v));
+        if (!ok) return { ok: false, condition: 'mismatched' };
       }
     }
     return { ok: true, session };
@@ -150,7 +164,7 @@ export class Authenticator {
   /** Whether the identified credential may be used now; records the use (sliding inactivity). */
   admit(session: Session | undefined): ErrorCondition | undefined {
     if (!session) return undefined;
-    if (session.state !== 'live') return 'revoked';
+    if (session.state !== 'live') return session.state === 'loggedOut' ? 'loggedOut' : 'revoked';
     const now = this.#clock.nowMs();
     if (isExpired(session, now)) return 'expired';
     if (!this.#fault.is('no-sliding')) session.lastUsed = now;
@@ -169,8 +183,10 @@ export class Authenticator {
     return refused ? { ok: false, condition: refused } : who;
   }
 
-  #isCredential(name: string, value: string): boolean {
-    const expected = this.#contract.mock.credentials[name];
+  /** Whether `value` is the credential `name` of the session's user (the first account's when no session is given). */
+  #isCredential(name: string, value: string, session?: Session): boolean {
+    const second = session !== undefined && session.user === this.#secondUser ? this.#contract.mock.secondAccount?.[name] : undefined;
+    const expected = second ?? this.#contract.mock.credentials[name];
     return expected !== undefined && expected === value;
   }
 
@@ -184,7 +200,12 @@ export class Authenticator {
       if (word) return 'wrong-scheme';
       rest = raw;
     } else {
-      if (!word || word[0].trim().toLowerCase() !== scheme.toLowerCase()) return 'wrong-scheme';
+      if (!word) return 'wrong-scheme';
+      const sent = word[0].trim();
+      if (sent.toLowerCase() !== scheme.toLowerCase()) return 'wrong-scheme';
+      // RFC 7235 §2.1: the scheme is case-insensitive, unless the contract says it is matched as written.
+      const exact = (this.#contract.present.schemeCase === 'exact' && !this.#fault.is('scheme-case-ignored')) || this.#fault.is('scheme-case-sensitive');
+      if (exact && sent !== scheme) return 'wrong-scheme';
       rest = raw.slice(word[0].length);
     }
     return scheme === 'Basic' ? decodeBase64(rest) : rest;

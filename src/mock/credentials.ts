@@ -4,7 +4,8 @@
  * secrets random, ids as uuids, expiry parts from the session's stated expiry), and the success reply
  * that carries them where the response places them.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { acquiredRefreshToken } from '../contract/facts.js';
 import type { PartSpec, ResponseSpec } from '../contract/model.js';
 import { setPointer } from '../contract/template.js';
 import type { MockContext } from './context.js';
@@ -13,10 +14,10 @@ import { randomSecret } from './issue.js';
 import { sample } from './sample.js';
 import { newSession, type Session } from './sessions.js';
 
-/** A new login session (acquire, refresh, rolling) issued now, not yet stored. */
-export function startLogin(ctx: MockContext): Session {
+/** A new login session (acquire, refresh, rolling) of `user` (default: the first account's) issued now, not yet stored. */
+export function startLogin(ctx: MockContext, user: string = ctx.user): Session {
   const ttl = ctx.ttl !== undefined && ctx.fault.is('long-expiry') ? ctx.ttl * 2 : ctx.ttl;
-  const s = newSession(ctx.user, 'login', ctx.clock.nowMs(), { ttl, idle: ctx.idle });
+  const s = newSession(user, 'login', ctx.clock.nowMs(), { ttl, idle: ctx.idle });
   if (ctx.fault.is('no-expiry')) s.expiresAt = undefined;
   return s;
 }
@@ -40,6 +41,8 @@ export async function issueParts(ctx: MockContext, response: ResponseSpec, sessi
     let value = fixed[name];
     if (value === undefined) {
       if (name === ctx.contract.token.part) value = await ctx.mint.mint(session);
+      // The low-entropy-refresh-tokens fault: a fixed prefix and 32 random bits, guessable by brute force.
+      else if (ctx.fault.is('low-entropy-refresh-tokens') && name === acquiredRefreshToken(ctx.contract)) value = `rt_${randomBytes(4).toString('hex')}`;
       else value = kind === 'id' ? randomUUID() : randomSecret();
     }
     session.parts[name] = value;
@@ -93,7 +96,7 @@ export function withScheme(scheme: 'Bearer' | 'Basic' | 'none' | undefined, valu
 export async function rollingHeader(ctx: MockContext, presented: Session | undefined): Promise<Record<string, string>> {
   const rolling = ctx.contract.rolling;
   if (!rolling) return {};
-  const s = startLogin(ctx);
+  const s = startLogin(ctx, presented?.user);
   if (presented) {
     Object.assign(s.parts, presented.parts);
     if (ctx.fault.is('rolling-not-longer')) {

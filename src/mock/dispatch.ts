@@ -1,17 +1,18 @@
 /**
- * From a parsed request to a reply: the test clock first, then the contract's routes (404 when no
- * path matches, 405 with Allow when only the method is wrong). Protected routes are authenticated
- * here, once, and a contract with rolling tokens gets its new token added to every successful
- * authenticated reply here, so no handler has to remember either.
+ * From a parsed request to a reply: the test clock and the published keys (keys.ts) first, then the
+ * contract's routes (404 when no path matches, 405 with Allow when only the method is wrong).
+ * Protected routes are authenticated here, once, and a contract with rolling tokens gets its new
+ * token added to every successful authenticated reply here, so no handler has to remember either.
  */
 import { placeholders } from '../contract/template.js';
 import { acquire } from './acquire.js';
 import type { Identified } from './auth.js';
 import { clockExchange } from './clock.js';
-import type { MockContext } from './context.js';
+import { errorsOf, type MockContext } from './context.js';
 import { rollingHeader } from './credentials.js';
 import type { Incoming, Reply } from './exchange.js';
 import { jsonReply, withHeaders } from './exchange.js';
+import { keysExchange } from './keys.js';
 import { createToken, listTokens, revokeToken, rotateToken } from './private-tokens.js';
 import { logout, probe } from './probe.js';
 import { refresh } from './refresh.js';
@@ -32,7 +33,9 @@ export interface Dispatched {
 export function dispatch(ctx: MockContext, req: Incoming): Dispatched | Promise<Dispatched> {
   const clock = clockExchange(ctx.clock, req);
   if (clock) return { reply: clock };
-  const routed = findRoute(ctx.routes, req.method, req.path);
+  const keys = keysExchange(ctx, req);
+  if (keys) return { reply: keys };
+  const routed = findRoute(ctx.routes, req);
   if (routed.found === 'none') return { reply: jsonReply(404, { error: 'not_found' }) };
   if (routed.found === 'method') return { reply: jsonReply(405, { error: 'method_not_allowed' }, { allow: routed.allow.join(', ') }) };
   const { route } = routed;
@@ -58,7 +61,7 @@ function serve(ctx: MockContext, route: Route, req: Incoming): Reply | Promise<R
 function clientRefusal(ctx: MockContext, route: Route, req: Incoming): Reply | undefined {
   const auth = route.request.auth;
   if (typeof auth !== 'object' || route.kind === 'acquire') return undefined;
-  const reading = ctx.readers.get(route.kind)?.read(req);
+  const reading = ctx.readers.get(route.key)?.read(req);
   if (!reading) return undefined;
   for (const name of placeholders(auth.value)) {
     const expected = ctx.contract.mock.credentials[name];
@@ -71,8 +74,9 @@ function clientRefusal(ctx: MockContext, route: Route, req: Incoming): Reply | u
 function authenticated(ctx: MockContext, route: Route, req: Incoming, who: Identified): Reply | Promise<Reply> {
   const rolling = ctx.contract.rolling !== undefined;
   if (!who.ok) {
-    const reply = ctx.errors.reply(who.condition);
-    if (rolling && ctx.fault.is('rolling-on-error')) return rollingHeader(ctx, undefined).then((h) => withHeaders(reply, h));
+    const reply = errorsOf(ctx, route).reply(who.condition);
+    // rolling-on-expired: an expired token is renewed before its expiry is looked at.
+    if (rolling && (ctx.fault.is('rolling-on-error') || (ctx.fault.is('rolling-on-expired') && who.condition === 'expired'))) return rollingHeader(ctx, undefined).then((h) => withHeaders(reply, h));
     return reply;
   }
   const session = who.session;
@@ -89,7 +93,7 @@ function handle(ctx: MockContext, route: Route, req: Incoming, session: Session 
     case 'refresh':
       return refresh(ctx, req);
     case 'probe':
-      return probe(ctx, req);
+      return probe(ctx, route, req);
     case 'logout':
       return logout(ctx, req, session);
     case 'tokens.create':

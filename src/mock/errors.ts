@@ -4,8 +4,8 @@
  * an incident id are fresh). Nothing from the request ever goes into an error body: a refused
  * password or token is never repeated back (the `secret-echo` fault is the one exception).
  */
-import type { Contract, ErrorCondition, ErrorSpec } from '../contract/model.js';
-import { errorFor } from '../contract/model.js';
+import type { Contract, ErrorCondition, ErrorSpec, ResolvedError } from '../contract/model.js';
+import { credentialError, errorFor } from '../contract/model.js';
 import type { TestClock } from './clock.js';
 import type { Reply } from './exchange.js';
 import type { ActiveFault } from './faults.js';
@@ -22,15 +22,40 @@ export class ErrorReplies {
     this.#clock = clock;
   }
 
+  /**
+   * A login's refusal for one credential wrong or missing: the credential's own error (format 2), else
+   * the spec-wide one, as `reply` gives it. The credential-errors-ignored fault answers the spec-wide one.
+   */
+  credential(name: string, kind: 'wrong' | 'missing', echo?: Readonly<Record<string, string>>): Reply {
+    const condition = kind === 'wrong' ? 'badCredentials' : 'malformed';
+    const own = this.#contract.credentials[name]?.errors?.[kind];
+    if (!own || this.#fault.is('credential-errors-ignored')) return this.reply(condition, echo);
+    return this.of(credentialError(this.#contract, name, kind), condition, echo);
+  }
+
   /** The contract's refusal for `condition`; `echo` is only used by the secret-echo fault. */
   reply(condition: ErrorCondition, echo?: Readonly<Record<string, string>>): Reply {
-    const asked = this.#fault.is('expired-as-invalid') && condition === 'expired' ? 'invalid' : condition;
+    const asked =
+      this.#fault.is('expired-as-invalid') && condition === 'expired'
+        ? 'invalid'
+        : this.#fault.is('logged-out-as-revoked') && condition === 'loggedOut'
+          ? 'revoked'
+          : condition;
     let reply = this.#challenged(this.of(errorFor(this.#contract, asked), asked, echo), asked);
+    if (this.#fault.is('malformed-error-body') && asked === 'malformed') reply = { ...reply, body: {} };
     if (this.#fault.is('wrong-error-status') && (asked === 'invalid' || asked === 'tampered')) {
       reply = { ...reply, status: reply.status === 422 ? 400 : 422 };
     }
     if (this.#fault.is('html-errors') && PRESENTATION_ERRORS.has(asked) && reply.status >= 400) return htmlPage(reply);
     return reply;
+  }
+
+  /**
+   * A refusal already resolved: a spec-wide entry (`errors.*`) is answered as its condition is, a
+   * declaration of its own (such as `refresh.errors.replayed`) as written.
+   */
+  refusal(err: ResolvedError): Reply {
+    return err.pointer === `/errors/${err.declaredAs}` ? this.reply(err.condition) : this.of(err, err.label);
   }
 
   /**
@@ -74,12 +99,29 @@ export class ErrorReplies {
     let body: unknown = spec.schema ? sample(spec.schema, this.#clock.nowMs()) : { error: label };
     if (this.#fault.is('wrong-error-body')) body = {};
     if (echo && body !== null && typeof body === 'object' && !Array.isArray(body)) body = { ...body, submitted: { ...echo } };
+    // Every refusal but those security.error-hygiene always provoked: a spec-wide condition, a credential's or a refresh cause's own error, an acquire case's.
+    if (this.#fault.is('debug-detail-in-refusals') && !PLAIN_REFUSALS.has(label)) body = withDebugDetail(body, label);
     return { status: spec.status, headers, body };
   }
 }
 
 /** The refusals of a presented (or missing) credential on a protected request. */
-const PRESENTATION_ERRORS: ReadonlySet<ErrorCondition> = new Set(['missing', 'invalid', 'tampered', 'wrongScheme', 'expired', 'revoked', 'companionMissing', 'mismatched']);
+const PRESENTATION_ERRORS: ReadonlySet<ErrorCondition> = new Set(['missing', 'invalid', 'tampered', 'wrongScheme', 'expired', 'revoked', 'loggedOut', 'companionMissing', 'mismatched']);
+
+/** The refusals the debug-detail-in-refusals fault leaves alone: those security.error-hygiene always provoked. */
+const PLAIN_REFUSALS: ReadonlySet<string> = new Set<ErrorCondition>(['missing', 'invalid', 'malformed']);
+
+/** The debug-detail-in-refusals fault: the exception a framework in debug mode adds to an error body (fixed, nothing from the request). */
+function withDebugDetail(body: unknown, label: string): Record<string, unknown> {
+  const object = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : { error: label };
+  return { ...object, debug: { exception: 'AuthenticationError', stack: DEBUG_STACK } };
+}
+
+const DEBUG_STACK = [
+  'AuthenticationError: credential refused',
+  '    at verifyCredential (/srv/app/src/auth/verify.js:42:11)',
+  '    at Layer.handle [as handle_request] (/srv/app/node_modules/express/lib/router/layer.js:95:5)',
+].join('\n');
 
 /** The html-errors fault: the refusal as a web framework's default HTML error page, status kept. */
 function htmlPage(reply: Reply): Reply {

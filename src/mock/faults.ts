@@ -7,17 +7,21 @@
  * Names and killers are the agreement with src/checks (see the shared catalog): keep them exact.
  */
 import { bodySchemaAjv } from '../contract/body-schema.js';
-import type { Contract } from '../contract/model.js';
-import { errorFor } from '../contract/model.js';
+import type { Contract, ErrorCondition, ErrorSpec, RefreshCause } from '../contract/model.js';
+import { credentialError, errorFor } from '../contract/model.js';
 import {
   acquireCredentials,
+  acquiredRefreshToken,
   acquireSecrets,
   errorsDiffer,
+  everyJwtExpires,
   expiredDiffersFromInvalid,
   hasHeaders,
   hasQueryAlternate,
   lifetimeParts,
+  logoutEndsRefresh,
   presentedSecretParts,
+  refreshRefusal,
   refreshSecretParts,
 } from '../contract/facts.js';
 
@@ -70,6 +74,28 @@ export const FAULT_NAMES = [
   'no-bearer-challenge',
   'query-token-accepted',
   'low-entropy-tokens',
+  'low-entropy-refresh-tokens',
+  'debug-detail-in-refusals',
+  'alg-confusion-accepted',
+  'x5u-honoured',
+  'no-exp-accepted',
+  'future-nbf-accepted',
+  'other-audience-accepted',
+  'other-issuer-accepted',
+  'refresh-keeps-old-access',
+  'refresh-retires-old-access',
+  'refresh-race',
+  'refresh-errors-swapped',
+  'refresh-after-logout',
+  'logout-body-undeclared',
+  'logged-out-as-revoked',
+  'rolling-on-expired',
+  'credential-errors-ignored',
+  'probe-errors-ignored',
+  'scheme-case-sensitive',
+  'scheme-case-ignored',
+  'companion-owner-unchecked',
+  'malformed-error-body',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -109,7 +135,9 @@ function challengeKillers(c: Contract): string[] {
   const seen: [string, boolean][] = [
     ['errors.missing', errorFor(c, 'missing').declaredAs === 'missing' && hasHeaders(errorFor(c, 'missing'))],
     ['errors.invalid', hasHeaders(errorFor(c, 'invalid'))],
-    ['acquire.bad-credentials', hasHeaders(errorFor(c, 'badCredentials')) && acquireSecrets(c).length > 0],
+    // A login's refusals as the credential declares them (format 2), else the spec-wide ones.
+    ['acquire.bad-credentials', acquireSecrets(c).some((n) => hasHeaders(credentialError(c, n, 'wrong')))],
+    ['acquire.missing-field', acquireCredentials(c).some((n) => hasHeaders(credentialError(c, n, 'missing')))],
   ];
   return seen.filter(([, has]) => has).map(([id]) => id);
 }
@@ -283,7 +311,7 @@ export const FAULTS: readonly Fault[] = [
   fault(
     'missing-challenge',
     'The headers an error declares (such as WWW-Authenticate) are omitted.',
-    'errors.missing, errors.invalid or errors.badCredentials declares headers',
+    "errors.missing or errors.invalid declares headers, or a login's refusal of a wrong or missing credential does",
     (c) => challengeKillers(c).length > 0,
     challengeKillers,
   ),
@@ -358,7 +386,237 @@ export const FAULTS: readonly Fault[] = [
     (c) => c.token.format === 'opaque',
     () => ['security.token-entropy'],
   ),
+  fault(
+    'low-entropy-refresh-tokens',
+    'Refresh tokens are a fixed prefix and 8 hex digits (32 random bits); access tokens stay strong.',
+    'a refresh token issued at acquire',
+    (c) => acquiredRefreshToken(c) !== undefined,
+    () => ['security.token-entropy'],
+  ),
+  fault(
+    'debug-detail-in-refusals',
+    "Refusals other than a missing or random credential (a wrong password, a tampered or wrongly-schemed token, a refused refresh, a token after logout…) carry the exception's stack trace, with the server's paths, in a debug member.",
+    'always',
+    always,
+    () => ['security.error-hygiene'],
+  ),
+  fault(
+    'alg-confusion-accepted',
+    "A JWT whose header says HS256 is verified as an HMAC keyed with the PEM text of the server's public key (the key the contract says is published).",
+    'token.jwks (an asymmetric alg)',
+    (c) => isJwt(c) && c.token.jwks !== undefined,
+    () => ['security.jwt-alg-confusion'],
+  ),
+  fault(
+    'x5u-honoured',
+    'A JWT with an x5u header is verified with the public key of the certificate fetched from that URL (loopback URLs only).',
+    'token.format jwt',
+    isJwt,
+    () => ['security.jwt-x5u-injection'],
+  ),
+  fault(
+    'no-exp-accepted',
+    'A JWT signed with the server key but without exp is accepted as the session its jti names.',
+    'token.signingKey, and every token expires',
+    (c) => c.token.signingKey !== undefined && everyJwtExpires(c),
+    () => ['security.jwt-exp-required'],
+  ),
+  fault(
+    'future-nbf-accepted',
+    'The nbf claim is not checked: a JWT not valid before tomorrow is accepted today.',
+    'token.signingKey',
+    (c) => isJwt(c) && c.token.signingKey !== undefined,
+    () => ['security.jwt-nbf'],
+  ),
+  fault(
+    'other-audience-accepted',
+    'The aud claim is not checked: a JWT for another audience is accepted.',
+    'token.signingKey and token.audience',
+    (c) => isJwt(c) && c.token.signingKey !== undefined && c.token.audience !== undefined,
+    () => ['security.jwt-audience'],
+  ),
+  fault(
+    'other-issuer-accepted',
+    'The iss claim is not checked: a JWT of another issuer, signed with the same key, is accepted.',
+    'token.signingKey and token.issuer',
+    (c) => isJwt(c) && c.token.signingKey !== undefined && c.token.issuer !== undefined,
+    () => ['security.jwt-issuer'],
+  ),
+  fault(
+    'refresh-keeps-old-access',
+    'A refresh leaves the access token it replaces working.',
+    'refresh.retiresAccess true',
+    (c) => c.refresh?.retiresAccess?.value === true,
+    () => ['refresh.retires-access'],
+  ),
+  fault(
+    'refresh-retires-old-access',
+    'A refresh retires the access token it replaces.',
+    'refresh.retiresAccess false',
+    (c) => c.refresh?.retiresAccess?.value === false,
+    () => ['refresh.retires-access'],
+  ),
+  fault(
+    'refresh-race',
+    'A refresh marks its rotating credential used only after a slow write, so concurrent refreshes of one credential all win.',
+    'refresh.rotation',
+    (c) => c.refresh?.rotation === true,
+    () => ['refresh.race'],
+  ),
+  fault(
+    'refresh-errors-swapped',
+    'Every refused refresh is answered with the error of a garbage refresh credential, whatever its cause.',
+    'refresh causes whose errors differ from the garbage one',
+    (c) => refreshCauseKillers(c).length > 0,
+    refreshCauseKillers,
+  ),
+  fault(
+    'refresh-after-logout',
+    'A session that was logged out can still be refreshed.',
+    'refresh, and a logout that ends the session (it presents the token or names the refresh credential)',
+    logoutEndsRefresh,
+    () => ['refresh.after-logout'],
+  ),
+  fault(
+    'logout-body-undeclared',
+    'Logout answers its status with an empty object, without the body or headers it declares.',
+    'logout.response declares a body {} does not match, or headers',
+    (c) => c.logout !== undefined && (!acceptsEmptyObject(c.logout.response.schema) || Object.keys(c.logout.response.headers ?? {}).length > 0),
+    () => ['revoke.logout-response'],
+  ),
+  fault(
+    'logged-out-as-revoked',
+    'A token after logout is answered with errors.revoked instead of errors.loggedOut.',
+    'logout, and errors.loggedOut differs from errors.revoked',
+    (c) => c.logout !== undefined && errorsDiffer(errorFor(c, 'loggedOut'), errorFor(c, 'revoked')),
+    () => ['revoke.logout'],
+  ),
+  fault(
+    'rolling-on-expired',
+    'A request with an expired token is refused but carries a rolling token (renewed before its expiry is looked at).',
+    'rolling and a lifetime',
+    (c) => c.rolling !== undefined && (hasTtl(c) || hasIdle(c)),
+    () => ['refresh.rolling-success-only'],
+  ),
+  fault(
+    'credential-errors-ignored',
+    "A login with one credential wrong or missing gets the spec-wide error, not the credential's own (credentials.<name>.errors).",
+    'a credential declares its own login error that differs from the spec-wide one',
+    (c) => credentialErrorKillers(c).length > 0,
+    credentialErrorKillers,
+  ),
+  fault(
+    'probe-errors-ignored',
+    "A further probe refuses with the spec-wide errors, not the ones it declares (probes[].errors).",
+    'a further probe declares its own error that differs from the spec-wide one',
+    (c) => probeErrorKillers(c).length > 0,
+    probeErrorKillers,
+  ),
+  fault(
+    'scheme-case-sensitive',
+    'The authentication scheme is matched with its case (`bearer` is refused), against RFC 7235 §2.1.',
+    "a Bearer or Basic header presentation whose scheme case is 'insensitive' (the default)",
+    (c) => schemeCaseApplies(c) && (c.present.schemeCase ?? 'insensitive') === 'insensitive',
+    () => ['present.scheme-case'],
+  ),
+  fault(
+    'scheme-case-ignored',
+    "The scheme is matched without case although the contract matches it as written (present.schemeCase: exact).",
+    "a Bearer or Basic header presentation whose scheme case is 'exact'",
+    (c) => schemeCaseApplies(c) && c.present.schemeCase === 'exact',
+    () => ['present.scheme-case'],
+  ),
+  fault(
+    'companion-owner-unchecked',
+    "A companion value that belongs to another user (the second account's) is accepted beside my token.",
+    'a second account and a companion value',
+    (c) => c.secondAccount !== undefined && c.present.companions.length > 0,
+    () => ['present.companion-owner'],
+  ),
+  fault(
+    'malformed-error-body',
+    'A malformed request is refused with the status errors.malformed declares but an empty object for a body, not one its schema matches.',
+    'errors.malformed.schema rejects {}, and a malformed login body or a credential left out is answered with it',
+    (c) => malformedErrorKillers(c).length > 0,
+    malformedErrorKillers,
+  ),
 ];
+
+/**
+ * The refresh checks that tell a refusal cause's error from a garbage credential's, as they judge it:
+ * by status, or by the whole error where the cause declares its own (refresh.ts judges the shape of
+ * a spec-wide error once, in refresh.invalid).
+ */
+function refreshCauseKillers(c: Contract): string[] {
+  if (!c.refresh) return [];
+  const garbage = refreshRefusal(c, 'garbage');
+  const apart = (cause: RefreshCause): boolean => {
+    const e = refreshRefusal(c, cause);
+    return e.status !== garbage.status || (e.pointer === `/refresh/errors/${cause}` && errorsDiffer(e, garbage));
+  };
+  const judged: [string, RefreshCause, boolean][] = [
+    ['refresh.rotation', 'replayed', c.refresh.rotation],
+    ['refresh.expired', 'expired', c.refresh.expired === 'refused' && (hasTtl(c) || hasIdle(c))],
+    ['refresh.after-logout', 'afterLogout', logoutEndsRefresh(c)],
+  ];
+  return judged.filter(([, cause, applies]) => applies && apart(cause)).map(([id]) => id);
+}
+
+/** The acquire checks that see a credential's own error, where it differs from the spec-wide one. */
+function credentialErrorKillers(c: Contract): string[] {
+  const differs = (kind: 'wrong' | 'missing', names: string[]): boolean =>
+    names.some((n) => {
+      const own = c.credentials[n]?.errors?.[kind];
+      return own !== undefined && errorsDiffer(own, errorFor(c, kind === 'wrong' ? 'badCredentials' : 'malformed'));
+    });
+  return [
+    ...(differs('wrong', acquireSecrets(c)) ? ['acquire.bad-credentials'] : []),
+    ...(differs('missing', acquireCredentials(c)) ? ['acquire.missing-field'] : []),
+  ];
+}
+
+/**
+ * The acquire checks that see the spec-wide errors.malformed, where its schema rejects {}: a body that is
+ * not the documented shape (truncated JSON always; a form body without its fields unless an acquire case
+ * describes a request that leaves one out, whose own error then answers it), and a credential left out
+ * that declares no refusal of its own.
+ */
+function malformedErrorKillers(c: Contract): string[] {
+  if (acceptsEmptyObject(errorFor(c, 'malformed').schema)) return [];
+  const body = c.acquire.request.body;
+  const leavesOut = (c.acquire.cases ?? []).some((k) => Object.values(k.set).some((fields) => Object.values(fields ?? {}).includes(null)));
+  return [
+    ...(body !== undefined && (body.json !== undefined || !leavesOut) ? ['acquire.malformed-body'] : []),
+    ...(acquireCredentials(c).some((n) => credentialError(c, n, 'missing').pointer === '/errors/malformed') ? ['acquire.missing-field'] : []),
+  ];
+}
+
+/** The per-probe errors checks that see a probe's own error, where it differs from the spec-wide one. */
+function probeErrorKillers(c: Contract): string[] {
+  return c.probes.flatMap((p) =>
+    (Object.entries(p.errors ?? {}) as [ErrorCondition, ErrorSpec | undefined][]).flatMap(([condition, own]) => {
+      const checks = PROBE_ERROR_CHECKS[condition];
+      const global = errorFor(c, condition);
+      if (!own || !checks || !errorsDiffer(own, global)) return [];
+      // The refusal's status is judged by present.*, the whole error by errors.*.
+      return [...(own.status !== global.status ? [checks.status] : []), checks.shape].map((id) => `${id}/${p.id}`);
+    }),
+  );
+}
+
+/** The checks that provoke each presentation error on a probe: the one judging its status, the one judging its shape. */
+const PROBE_ERROR_CHECKS: Partial<Record<ErrorCondition, { readonly status: string; readonly shape: string }>> = {
+  missing: { status: 'present.missing', shape: 'errors.missing' },
+  invalid: { status: 'present.garbage', shape: 'errors.invalid' },
+  tampered: { status: 'present.tampered', shape: 'errors.tampered' },
+  wrongScheme: { status: 'present.wrong-scheme', shape: 'errors.wrong-scheme' },
+  companionMissing: { status: 'present.companion', shape: 'errors.companion-missing' },
+};
+
+/** A scheme name travels in a header: Bearer or Basic. */
+export function schemeCaseApplies(c: Contract): boolean {
+  return c.present.in === 'header' && c.present.scheme !== 'none';
+}
 
 const BY_NAME = new Map<string, Fault>(FAULTS.map((f) => [f.name, f]));
 

@@ -1,19 +1,38 @@
 /**
- * The contract's endpoints as routes. Each exchange the contract declares (acquire, probe, refresh,
- * logout, private tokens) is one route matched by method and path template, compiled once. When two
- * exchanges share method and path (a token list that doubles as the probe), the more specific one
- * serves: more literal path text first, and the probe, which any protected read can play, last.
+ * The contract's endpoints as routes. Each exchange the contract declares (acquire, probes, refresh,
+ * logout, private tokens) is one route matched by method and path template, compiled once. Exchanges
+ * that share method and path are told apart by the fixed values their requests differ in (the OAuth
+ * token endpoint serves login and refresh on one POST /token, by `grant_type`); a request that carries
+ * none of them goes to the first, so the login answers an unknown grant type. Otherwise the more
+ * specific route serves: more literal path text first, and a probe, which any protected read can
+ * play, last (a token list that doubles as the probe).
  */
-import type { Contract, RequestSpec } from '../contract/model.js';
+import { fixedValues } from '../contract/facts.js';
+import type { Contract, ProbeSpec, RequestSpec } from '../contract/model.js';
+import type { Incoming } from './exchange.js';
+import { header } from './exchange.js';
 import { compileTemplate, literalLength, type Matcher } from './matcher.js';
 
 export type RouteKind = 'acquire' | 'probe' | 'refresh' | 'logout' | 'tokens.create' | 'tokens.list' | 'tokens.rotate' | 'tokens.revoke';
 
 export interface Route {
   readonly kind: RouteKind;
+  /** Unique per route: the kind, or `probe@<id>` for one of the further probes. */
+  readonly key: string;
+  /** For a further probe: its declaration (the contract's own `probe` has none). */
+  readonly probe?: ProbeSpec;
   readonly request: RequestSpec;
   readonly method: string;
   readonly match: Matcher;
+  /** Fixed values that tell this route from another on the same method and path; empty when none shares them. */
+  readonly discriminators: readonly Discriminator[];
+}
+
+/** A fixed value a request must carry to be this route's: `form` field `grant_type` = `refresh_token`. */
+export interface Discriminator {
+  readonly in: 'query' | 'header' | 'form' | 'json';
+  readonly name: string;
+  readonly value: string;
 }
 
 export type Routed =
@@ -34,9 +53,10 @@ const RANK: Record<RouteKind, number> = {
 };
 
 export function contractRoutes(contract: Contract): Route[] {
-  const declared: [RouteKind, RequestSpec | undefined][] = [
+  const declared: [RouteKind, RequestSpec | undefined, ProbeSpec?][] = [
     ['acquire', contract.acquire.request],
     ['probe', contract.probe.request],
+    ...contract.probes.map((p): [RouteKind, RequestSpec, ProbeSpec] => ['probe', p.request, p]),
     ['refresh', contract.refresh?.request],
     ['logout', contract.logout?.request],
     ['tokens.create', contract.tokens?.create.request],
@@ -44,21 +64,82 @@ export function contractRoutes(contract: Contract): Route[] {
     ['tokens.rotate', contract.tokens?.rotate?.request],
     ['tokens.revoke', contract.tokens?.revoke.request],
   ];
-  const routes = declared.flatMap(([kind, request]) =>
-    request ? [{ kind, request, method: request.method, match: compileTemplate(request.path, { segment: true }), literal: literalLength(request.path) }] : [],
+  const routes = declared.flatMap(([kind, request, probe]) =>
+    request
+      ? [
+          {
+            kind,
+            key: probe ? `probe@${probe.id}` : kind,
+            ...(probe ? { probe } : {}),
+            request,
+            method: request.method,
+            match: compileTemplate(request.path, { segment: true }),
+            literal: literalLength(request.path),
+          },
+        ]
+      : [],
   );
+  // Stable: among equals, the declared order (the login before the refresh that shares its path).
   routes.sort((a, b) => b.literal - a.literal || RANK[a.kind] - RANK[b.kind]);
-  return routes.map(({ kind, request, method, match }) => ({ kind, request, method, match }));
+  return routes.map(({ literal: _, ...route }) => ({ ...route, discriminators: discriminators(route, routes) }));
 }
 
-export function findRoute(routes: readonly Route[], method: string, path: string): Routed {
+/** The fixed values of a route's request that another route on the same method and path does not share. */
+function discriminators(route: { request: RequestSpec }, all: readonly { request: RequestSpec }[]): Discriminator[] {
+  const others = all.filter((o) => o !== route && o.request.method === route.request.method && o.request.path === route.request.path);
+  if (others.length === 0) return [];
+  const own = fixedValues(route.request);
+  const theirs = others.map((o) => fixedValues(o.request));
+  const out: Discriminator[] = [];
+  for (const [key, value] of own) {
+    if (!theirs.some((t) => t.get(key) !== value)) continue;
+    const colon = key.indexOf(':');
+    out.push({ in: key.slice(0, colon) as Discriminator['in'], name: key.slice(colon + 1), value });
+  }
+  return out;
+}
+
+/** What routing reads of a request. */
+type RoutedRequest = Pick<Incoming, 'method' | 'path' | 'query' | 'form' | 'rawHeaders' | 'body'>;
+
+/** Whether a request carries every fixed value that tells its route apart. */
+function carries(req: RoutedRequest, ds: readonly Discriminator[]): boolean {
+  for (const d of ds) {
+    if (d.in === 'form' && req.form.get(d.name) !== d.value) return false;
+    if (d.in === 'query' && req.query.get(d.name) !== d.value) return false;
+    if (d.in === 'header' && header(req, d.name) !== d.value) return false;
+    if (d.in === 'json' && jsonMember(req.body, d.name) !== d.value) return false;
+  }
+  return true;
+}
+
+function jsonMember(body: Buffer, name: string): unknown {
+  try {
+    const v: unknown = JSON.parse(body.toString('utf8'));
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[name] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The route of a request. Among routes on the same method and path, the first whose discriminating
+ * values the request carries; when it carries none of them, the first of them.
+ */
+export function findRoute(routes: readonly Route[], req: RoutedRequest): Routed {
   let allow: string[] | undefined;
+  let fallback: { route: Route; pathVars: Record<string, string> } | undefined;
   for (const route of routes) {
-    const pathVars = route.match.match(path);
+    const pathVars = route.match.match(req.path);
     if (!pathVars) continue;
-    if (route.method === method) return { found: 'route', route, pathVars };
+    if (route.method === req.method) {
+      if (route.discriminators.length === 0 || carries(req, route.discriminators)) return { found: 'route', route, pathVars };
+      fallback ??= { route, pathVars };
+      continue;
+    }
     allow ??= [];
     if (!allow.includes(route.method)) allow.push(route.method);
   }
+  if (fallback) return { found: 'route', ...fallback };
   return allow ? { found: 'method', allow: allow.sort() } : { found: 'none' };
 }

@@ -12,7 +12,11 @@
  */
 import { randomUUID } from 'node:crypto';
 
-export type SessionState = 'live' | 'revoked' | 'rotated';
+/**
+ * `revoked`: ended by a token revocation; `loggedOut`: ended by a logout (the two may be refused with
+ * different errors); `rotated`: replaced by a rotation or by a refresh that retires the access token.
+ */
+export type SessionState = 'live' | 'revoked' | 'loggedOut' | 'rotated';
 
 export interface Session {
   /** Names the session; a JWT's `jti`. */

@@ -10,7 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { request } from 'undici';
 import { loadContract } from '../../src/contract/load.js';
-import type { Contract, ErrorCondition, RequestSpec, ResponseSpec } from '../../src/contract/model.js';
+import type { Contract, ErrorCondition, RequestSpec, ResolvedError, ResponseSpec } from '../../src/contract/model.js';
 import { errorFor } from '../../src/contract/model.js';
 import { DEFAULT_AUTH_HEADER } from '../../src/contract/schema.js';
 import { getPointer, render, renderJson } from '../../src/contract/template.js';
@@ -30,7 +30,7 @@ export function validator(schema: Record<string, unknown>): ValidateFunction {
 }
 
 /** The five seed specs and the OAuth 2.0 one: every spec under specs/. */
-export const SEEDS = ['waldo', 'private-tokens', 'identity-credentials', 'vidizmo', 'basic-key-token', 'oauth2'] as const;
+export const SEEDS = ['waldo', 'private-tokens', 'identity-credentials', 'vidizmo', 'basic-key-token', 'oauth2', 'oauth2-mock-server', 'better-auth'] as const;
 export type SeedId = (typeof SEEDS)[number];
 
 const contracts = new Map<string, Contract>();
@@ -270,15 +270,19 @@ export class MockClient {
     return ((await call(this.url, 'GET', '/__test/clock')).json as { now: number }).now;
   }
 
-  /** Whether `res` is the contract's error for `condition`: status, body schema and declared headers. */
-  isError(res: Res, condition: ErrorCondition): boolean {
+  /**
+   * Whether `res` is the contract's error for `condition`, or an error already resolved (a credential's
+   * own, `credentialError`; a refresh cause's, `refreshRefusal`): status, body schema and declared headers.
+   */
+  isError(res: Res, condition: ErrorCondition | ResolvedError): boolean {
     return this.errorProblem(res, condition) === undefined;
   }
 
-  errorProblem(res: Res, condition: ErrorCondition): string | undefined {
-    const e = errorFor(this.contract, condition);
-    if (res.status !== e.status) return `status ${res.status}, expected ${e.status} (${condition}): ${res.text}`;
-    if (e.schema && !validator(e.schema)(res.json)) return `body does not match the ${condition} schema: ${res.text}`;
+  errorProblem(res: Res, condition: ErrorCondition | ResolvedError): string | undefined {
+    const e = typeof condition === 'string' ? errorFor(this.contract, condition) : condition;
+    const what = e.label === `errors.${e.condition}` ? e.condition : `${e.condition}, as ${e.label}`;
+    if (res.status !== e.status) return `status ${res.status}, expected ${e.status} (${what}): ${res.text}`;
+    if (e.schema && !validator(e.schema)(res.json)) return `body does not match the ${what} schema: ${res.text}`;
     for (const [name, h] of Object.entries(e.headers ?? {})) {
       const v = res.headers[name.toLowerCase()];
       if (v === undefined || !new RegExp(h.pattern).test(v)) return `header ${name} is ${v ?? 'missing'}`;
@@ -286,7 +290,7 @@ export class MockClient {
     return undefined;
   }
 
-  assertError(res: Res, condition: ErrorCondition): void {
+  assertError(res: Res, condition: ErrorCondition | ResolvedError): void {
     const problem = this.errorProblem(res, condition);
     assert.equal(problem, undefined, problem);
   }

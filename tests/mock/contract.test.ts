@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Contract } from '../../src/contract/model.js';
+import { credentialError } from '../../src/contract/model.js';
 import { isSecretCredential, requestPlaceholders } from '../../src/contract/facts.js';
 import { startMock } from '../../src/mock/server.js';
 import { call, changeChar, MockClient, seed, SEEDS, validator, withMock } from './client.js';
@@ -37,19 +38,21 @@ for (const id of SEEDS) {
     });
 
     const credentials = requestPlaceholders(contract.acquire.request).filter((n) => n in contract.credentials);
-    test('each secret credential altered in turn → errors.badCredentials, with no token', async () => {
+    // Format 2: a credential may declare its own refusal (credentials.<name>.errors.wrong / .missing),
+    // e.g. a wrong password is invalid_grant where a wrong client secret is invalid_client (RFC 6749 §5.2).
+    test('each secret credential altered in turn → its own error, else errors.badCredentials, with no token', async () => {
       await withMock(id, {}, async (client) => {
         for (const n of credentials.filter((c) => isSecretCredential(contract, c))) {
           const res = await client.acquire({ with: { [n]: `wrong-${n}` } });
-          client.assertError(res, 'badCredentials');
+          client.assertError(res, credentialError(contract, n, 'wrong'));
           assert.equal(client.parts(contract.acquire.response, res)[contract.token.part], undefined, 'no token in a refusal');
         }
       });
     });
 
-    test('each credential placeholder dropped in turn → errors.malformed', async () => {
+    test('each credential placeholder dropped in turn → its own error, else errors.malformed', async () => {
       await withMock(id, {}, async (client) => {
-        for (const n of credentials) client.assertError(await client.acquire({ drop: [n] }), 'malformed');
+        for (const n of credentials) client.assertError(await client.acquire({ drop: [n] }), credentialError(contract, n, 'missing'));
       });
     });
 
@@ -136,7 +139,9 @@ describe('oauth2: client authentication, alternates, error cases, a token in a f
       const res = await client.acquire();
       assert.equal(res.status, 200, res.text);
       assert.equal(res.headers['cache-control'], 'no-store');
-      assert.deepEqual(Object.keys(res.json as object).sort(), ['access_token', 'expires_in', 'token_type']);
+      // The password grant issues a refresh token beside the access token (RFC 6749 §4.3.3, §5.1).
+      assert.deepEqual(Object.keys(res.json as object).sort(), ['access_token', 'expires_in', 'refresh_token', 'token_type']);
+      assert.match(client.parts(client.contract.acquire.response, res).refreshToken ?? '', /^[A-Za-z0-9_-]{22,}$/);
       const alternate = client.contract.acquire.alternates?.[0]?.request;
       assert.ok(alternate);
       const post = await client.send(alternate, undefined);
@@ -284,7 +289,7 @@ describe('refresh', () => {
     });
   });
 
-  test('vidizmo: the presented token is refreshed, even expired; the old one cannot be used again', async () => {
+  test('vidizmo: the presented token is refreshed, even expired; the old one cannot refresh again but still works (retiresAccess: false)', async () => {
     await withMock('vidizmo', {}, async (client) => {
       const old = await client.login();
       const { res, creds } = await client.refresh(old);
@@ -292,6 +297,7 @@ describe('refresh', () => {
       assert.equal(typeof res.json, 'string');
       assert.equal((await client.probe(creds)).status, 200);
       client.assertError((await client.refresh(old)).res, 'refreshInvalid');
+      assert.equal((await client.probe(old)).status, 200, 'the replaced token works until logout or inactivity ends it');
       client.assertError((await client.refresh({ token: 'garbage' })).res, 'refreshInvalid');
       await client.advance(1201);
       client.assertError(await client.probe(creds), 'expired');
@@ -316,16 +322,16 @@ describe('refresh', () => {
 
 describe('logout and private tokens', () => {
   for (const id of ['vidizmo', 'basic-key-token'] as const) {
-    test(`${id}: logout revokes the presented session only`, async () => {
+    test(`${id}: logout ends the presented session only, which is then refused as logged out`, async () => {
       await withMock(id, {}, async (client) => {
         const a = await client.login();
         const b = await client.login();
         const res = await client.logout(a);
         assert.equal(res.status, client.contract.logout?.response.status);
         if (res.status === 204) assert.equal(res.text, '');
-        client.assertError(await client.probe(a), 'revoked');
+        client.assertError(await client.probe(a), 'loggedOut');
         assert.equal((await client.probe(b)).status, 200);
-        client.assertError(await client.logout(a), 'revoked');
+        client.assertError(await client.logout(a), 'loggedOut');
       });
     });
   }

@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { acquireSecrets } from '../../src/contract/facts.js';
+import { credentialError } from '../../src/contract/model.js';
 import { startMock } from '../../src/mock/server.js';
 import { call, changeChar, mockOf, MockClient, seed, SEEDS, withMock } from './client.js';
 
@@ -191,10 +192,11 @@ for (const id of SEEDS) {
         const garbage2 = await client.probe({ ...creds, [c.token.part]: 'garbage' });
         client.assertError(garbage1, 'invalid');
         client.assertError(garbage2, 'invalid');
-        client.assertError(await client.acquire({ with: { password: 'wrong', clientSecret: 'wrong' } }), 'badCredentials');
+        // Each secret credential wrong in turn: its own refusal (format 2, credentials.<name>.errors.wrong), else errors.badCredentials.
+        for (const n of acquireSecrets(c)) client.assertError(await client.acquire({ with: { [n]: 'wrong' } }), credentialError(c, n, 'wrong'));
         client.assertError(await client.acquire({ rawBody: '{"a":' }), 'malformed');
         // Bodies are sampled anew: where the schema has a uuid (an incident id), each answer has its own.
-        if (JSON.stringify(c.errors.invalid.schema).includes('uuid')) assert.notEqual(garbage1.text, garbage2.text);
+        if (JSON.stringify(c.errors.invalid.schema ?? {}).includes('uuid')) assert.notEqual(garbage1.text, garbage2.text);
       });
     });
   });

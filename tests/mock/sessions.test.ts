@@ -81,12 +81,12 @@ describe('the mock forgets sessions that ran out', () => {
     assert.ok(client.isSuccess(await client.probe(creds)));
   });
 
-  test('a logged-out token is refused as revoked, not as unknown, across a sweep', async () => {
+  test('a logged-out token is refused as logged out, not as unknown, across a sweep', async () => {
     const { client } = await inProcessClient('vidizmo');
     const ended = await client.login();
     assert.equal((await client.logout(ended)).status, 200);
     await client.advance(lifetime(client) + 1);
     await logins(client, 1100);
-    client.assertError(await client.probe(ended), 'revoked');
+    client.assertError(await client.probe(ended), 'loggedOut');
   });
 });
