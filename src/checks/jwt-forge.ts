@@ -1,11 +1,12 @@
 /**
  * Forged JWTs for the jwt.* and security.* checks, made from a token the server really issued: unsigned
  * variants (RFC 8725 §2.1), a flipped signature byte, a signature by another key of the same
- * algorithm, a changed payload under the old signature, and headers that steer key lookup (kid, jku). Each keeps the issued token's claims
- * (unless changing them is the point), so a server that skips verification would accept it as the
- * live session it names.
+ * algorithm, a changed payload under the old signature, headers that steer key lookup (kid, jku, x5u),
+ * an HMAC keyed with the published public key (alg confusion), and changed claims signed with the
+ * server's own key where the harness knows it. Each keeps the issued token's claims (unless changing
+ * them is the point), so a server that skips verification would accept it as the live session it names.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import {
   base64url,
   CompactSign,
@@ -15,6 +16,7 @@ import {
   generateSecret,
   SignJWT,
   type CryptoKey,
+  type JWK,
   type JWTPayload,
   type ProtectedHeaderParameters,
 } from 'jose';
@@ -137,7 +139,7 @@ export function findHmacSecret<O>(
  * node:crypto rather than jose because the secret may be empty, which WebCrypto refuses to import,
  * and an empty key is exactly what a server that reads its key from /dev/null would use.
  */
-export function hmacForgery(label: string, jwt: DecodedJwt, header: ProtectedHeaderParameters, secret: string): Forgery {
+export function hmacForgery(label: string, jwt: DecodedJwt, header: ProtectedHeaderParameters, secret: string | Uint8Array): Forgery {
   const hash = hmacHash(header.alg);
   if (!hash) throw new TypeError(`hmacForgery needs an HMAC alg, not ${String(header.alg)}`);
   const input = `${encodeJson(header)}.${jwt.segments[1]}`;
@@ -165,8 +167,42 @@ export function kidInjections(jwt: DecodedJwt): Forgery[] {
  * The issued claims (byte for byte) under a new header, signed with jose by `key` (an RS256 key the
  * harness made, whose public half it serves where the header points).
  */
-export async function signedForgery(label: string, jwt: DecodedJwt, header: ProtectedHeaderParameters & { alg: string }, key: CryptoKey): Promise<Forgery> {
+export async function signedForgery(label: string, jwt: DecodedJwt, header: ProtectedHeaderParameters & { alg: string }, key: CryptoKey | KeyObject): Promise<Forgery> {
   const payload = base64url.decode(jwt.segments[1]);
   const token = await new CompactSign(payload).setProtectedHeader(header).sign(key);
   return { label, token };
+}
+
+/** `payload` under the issued header, signed with jose by `key`: the server's own key, where the harness knows it. */
+export async function signedClaims(label: string, jwt: DecodedJwt, payload: JWTPayload, key: KeyObject | Uint8Array): Promise<Forgery> {
+  const alg = String(jwt.header.alg);
+  const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ ...jwt.header, alg }).sign(key);
+  return { label, token };
+}
+
+/**
+ * The issued claims under alg HS256, each HMAC-signed with one form of the published public key as
+ * the secret (RFC 8725 §2.1): a server whose library lets the token's alg decide how its key is used
+ * verifies the HMAC with the bytes of the public key it holds, in whichever form it holds them: the
+ * PEM text as written to disk (with and without its final newline), for RSA the PKCS #1 PEM, the DER
+ * bytes, or the JWK as published. The header keeps its kid, so the server picks that key.
+ */
+export function algConfusionForgeries(jwt: DecodedJwt, jwk: JWK): Forgery[] {
+  const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  const pem = key.export({ type: 'spki', format: 'pem' }).toString();
+  const forms: [string, string | Uint8Array][] = [
+    ['the PEM text (SubjectPublicKeyInfo)', pem],
+    ['the PEM text without its final newline', pem.trimEnd()],
+    ...(key.asymmetricKeyType === 'rsa' ? [['the PKCS #1 PEM text', key.export({ type: 'pkcs1', format: 'pem' }).toString()] as [string, string]] : []),
+    ['the DER bytes', key.export({ type: 'spki', format: 'der' })],
+    ['the JWK as published (JSON)', JSON.stringify(jwk)],
+  ];
+  const header = { ...jwt.header, alg: 'HS256' };
+  return forms.map(([form, secret]) => hmacForgery(`alg HS256, keyed with ${form} of the published public key`, jwt, header, secret));
+}
+
+/** The header without the claims that name or locate a key (kid, jku, x5u, x5c, jwk), for a forgery that supplies its own. */
+export function withoutKeyHints(header: ProtectedHeaderParameters): ProtectedHeaderParameters {
+  const { kid: _kid, jku: _jku, x5u: _x5u, x5c: _x5c, jwk: _jwk, ...rest } = header;
+  return rest;
 }

@@ -26,6 +26,9 @@ familyTests(securityJwtChecks, {
   'security.weak-hmac-secret': { seeds: JWT_SEEDS, rule: /not to verify under any of \d+ well-known or weak secrets/, actual: /"your-256-bit-secret"/, exchanges: { min: 1, max: 1 } },
   'security.jwt-kid-injection': { seeds: JWT_SEEDS, rule: /forged token \(kid .*\/dev\/null.*errors\.(tampered|invalid)/, exchanges: { min: 5, max: 5 } },
   'security.jwt-jku-injection': { seeds: JWT_SEEDS, rule: /forged token \(jku http:\/\/127\.0\.0\.1:\d+.*errors\.(tampered|invalid)/, exchanges: { min: 3, max: 3 } },
+  'security.jwt-x5u-injection': { seeds: JWT_SEEDS, rule: /forged token \(x5u http:\/\/127\.0\.0\.1:\d+.*errors\.(tampered|invalid)/, exchanges: { min: 3, max: 3 } },
+  // No seed publishes its keys (token.jwks): security-forgery.test.ts runs it on contracts that do.
+  'security.jwt-alg-confusion': { seeds: [], rule: /alg HS256, keyed with/ },
 });
 
 const check = (id: string) => {
