@@ -44,12 +44,16 @@ export class Substitutions {
     return out;
   }
 
-  /** Recorded request headers rewritten; `Basic` credentials are decoded, rewritten and encoded again. */
+  /**
+   * Recorded request headers rewritten; `Basic` credentials are decoded, rewritten and encoded again.
+   * The scheme is matched case-insensitively (RFC 9110 §11.1; `present.scheme-case` sends `basic` and
+   * `BASIC`) and kept as it was recorded.
+   */
   applyHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
-      const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(value);
-      out[name] = basic ? `Basic ${Buffer.from(this.apply(Buffer.from(basic[1] ?? '', 'base64').toString('utf8')), 'utf8').toString('base64')}` : this.apply(value);
+      const basic = /^(basic) ([A-Za-z0-9+/=]+)$/i.exec(value);
+      out[name] = basic ? `${basic[1]} ${Buffer.from(this.apply(Buffer.from(basic[2] ?? '', 'base64').toString('utf8')), 'utf8').toString('base64')}` : this.apply(value);
     }
     return out;
   }

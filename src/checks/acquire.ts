@@ -2,13 +2,13 @@
  * acquire.*: getting a credential. Valid credentials give the documented success; wrong, missing or
  * malformed ones give the documented 4xx and never a token.
  */
-import { errorFor } from '../contract/model.js';
+import { credentialError, errorFor } from '../contract/model.js';
 import { acquireCredentials, acquireSecrets, caseRequest } from '../contract/facts.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, type CheckContext } from './context.js';
 import type { RequestSpec } from '../contract/schema.js';
 import { observed } from './expect.js';
-import { acquire, acquireWith, extractParts, mustMatchError, mustRefuse, mustWork } from './flows.js';
+import { acquire, acquireWith, extractParts, mustMatchError, mustRefuse, mustRefuseWith, mustWork } from './flows.js';
 import { pass } from './run.js';
 
 /** Spends live-account allowance for deliberately failing logins, or skips. */
@@ -53,8 +53,8 @@ export const acquireChecks: readonly Check[] = [
     id: 'acquire.bad-credentials',
     family: 'acquire',
     level: 'MUST',
-    summary: 'a wrong secret credential is refused with the documented error and no token',
-    source: (c) => c.errors.badCredentials.source,
+    summary: 'a wrong secret credential is refused with the documented error (its own, where it declares one) and no token',
+    source: (c) => [...new Set(acquireSecrets(c).map((n) => credentialError(c, n, 'wrong').source))].join(' / '),
     applies: (c) => acquireSecrets(c).length > 0,
     async run(ctx) {
       const secrets = acquireSecrets(ctx.contract);
@@ -64,25 +64,25 @@ export const acquireChecks: readonly Check[] = [
         const wrong = wrongValue(value);
         ctx.redactor.add(wrong, name);
         const { res } = await acquire(ctx, { purpose: `acquire with a wrong ${name}`, vars: { [name]: wrong } });
-        mustRefuse(ctx, res, 'badCredentials', `a wrong ${name}`);
+        mustRefuseWith(ctx, res, credentialError(ctx.contract, name, 'wrong'), `a wrong ${name}`);
         noTokenIn(ctx, res, `a wrong ${name}`);
       }
-      return pass(`each of ${secrets.join(', ')} refused when wrong with ${errorFor(ctx.contract, 'badCredentials').status}`);
+      return pass(`refused when wrong: ${secrets.map((n) => `${n} with ${credentialError(ctx.contract, n, 'wrong').status}`).join(', ')}`);
     },
   },
   {
     id: 'acquire.missing-field',
     family: 'acquire',
     level: 'MUST',
-    summary: 'a request missing a credential is refused as malformed, with no token',
-    source: (c) => c.errors.malformed.source,
+    summary: 'a request missing a credential is refused as malformed (or with its own error), with no token',
+    source: (c) => [...new Set(acquireCredentials(c).map((n) => credentialError(c, n, 'missing').source))].join(' / '),
     applies: (c) => acquireCredentials(c).length > 0,
     async run(ctx) {
       const names = acquireCredentials(ctx.contract);
       spendBadAttempts(ctx, names.length);
       for (const name of names) {
         const { res } = await acquire(ctx, { purpose: `acquire without ${name}`, vars: { [name]: undefined } });
-        mustRefuse(ctx, res, 'malformed', `a request without ${name}`);
+        mustRefuseWith(ctx, res, credentialError(ctx.contract, name, 'missing'), `a request without ${name}`);
         noTokenIn(ctx, res, `a request without ${name}`);
       }
       return pass(`each of ${names.join(', ')} required`);

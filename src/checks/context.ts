@@ -13,6 +13,11 @@ export interface Target {
   readonly baseUrl: string;
   /** Values of the contract's credentials. */
   readonly credentials: Readonly<Record<string, string>>;
+  /**
+   * The second account's values (`secondAccount`): the credentials that differ for another user of the
+   * provider. Undefined when the spec declares none or a live target's variables for it are not set.
+   */
+  readonly secondCredentials?: Readonly<Record<string, string>>;
   /** Lifetime overrides in seconds (a staging server configured with short lifetimes). */
   readonly ttl?: number;
   readonly idle?: number;

@@ -87,7 +87,7 @@ function errorCheck(p: Provocation): Check {
       await control(ctx, credential);
       const res = await p.provoke(ctx, credential);
       mustRefuse(ctx, res, p.condition, p.what);
-      return pass(`${res.status} with a body matching errors.${p.condition}`);
+      return pass(`${res.status} with a body matching ${errorFor(ctx.contract, p.condition).label}`);
     },
   };
 }

@@ -6,7 +6,7 @@
 import type { ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { Contract, ErrorCondition, ErrorSpec } from '../contract/model.js';
+import type { Contract, ErrorCondition, ErrorSpec, ResolvedError } from '../contract/model.js';
 import { errorFor } from '../contract/model.js';
 import type { ResponseSpec } from '../contract/schema.js';
 import type { HttpResponse } from '../http/client.js';
@@ -75,14 +75,18 @@ export function successProblem(res: HttpResponse, spec: Pick<ResponseSpec, 'stat
 
 /** What an error condition looks like, as a phrase: "400 with name=ExpiredAccessTokenException". */
 export function describeError(contract: Contract, condition: ErrorCondition): string {
-  const err = errorFor(contract, condition);
+  return describeResolved(contract, errorFor(contract, condition));
+}
+
+/** The same phrase for an error already resolved (a credential's own, a refresh cause's). */
+export function describeResolved(contract: Contract, err: ResolvedError): string {
   const props = (err.schema?.properties ?? {}) as Record<string, { const?: unknown }>;
   const pinned = Object.entries(props)
     .filter(([, s]) => s && typeof s === 'object' && 'const' in s)
     .map(([k, s]) => `${k}=${String(s.const)}`);
   const headers = Object.keys(err.headers ?? {});
-  const where = contract.at(`/errors/${err.declaredAs}`);
-  const cite = where ? ` (errors.${err.declaredAs}, ${contract.file}:${where.line})` : ` (errors.${err.declaredAs})`;
+  const where = contract.at(err.pointer);
+  const cite = where ? ` (${err.label}, ${contract.file}:${where.line})` : ` (${err.label})`;
   return `${err.status}${pinned.length ? ` with ${pinned.join(', ')}` : ''}${headers.length ? ` and ${headers.join(', ')}` : ''}${cite}`;
 }
 

@@ -10,8 +10,8 @@ import { DEFAULT_AUTH_HEADER, type RequestSpec, type ResponseSpec } from '../con
 import { getPointer, render, renderJson, type Vars } from '../contract/template.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { Unmet, type CheckContext } from './context.js';
-import { describeError, errorSpecProblem, observed, successProblem } from './expect.js';
-import { errorFor, type ErrorCondition } from '../contract/model.js';
+import { describeResolved, errorSpecProblem, observed, successProblem } from './expect.js';
+import { errorFor, type ErrorCondition, type ResolvedError } from '../contract/model.js';
 import type { ErrorSpec } from '../contract/schema.js';
 import { isDeepStrictEqual } from 'node:util';
 import { ledgerOf } from './ledger.js';
@@ -35,6 +35,8 @@ export interface PresentVariant {
   readonly omitCompanion?: string;
   /** Put companions elsewhere than their first placement. */
   readonly placement?: Readonly<Record<string, 'header' | 'query'>>;
+  /** Send these values for companions instead of the credential's own (another user's). */
+  readonly companionValues?: Readonly<Record<string, string>>;
 }
 
 export interface SendOptions {
@@ -83,7 +85,7 @@ export function presentation(
   }
   for (const c of present.companions) {
     if (variant.omitCompanion === c.name) continue;
-    const value = render(c.value, vars);
+    const value = variant.companionValues?.[c.name] ?? render(c.value, vars);
     if (value === undefined) continue;
     const where = variant.placement?.[c.name] ?? c.in[0] ?? 'header';
     if (where === 'query') query[c.name] = value;
@@ -288,7 +290,12 @@ export function control(ctx: CheckContext, credential: Credential): Promise<Http
  * provoking it would see: the finding names that root cause, so reports can group them.
  */
 export function mustRefuse(ctx: CheckContext, res: HttpResponse, condition: ErrorCondition, what: string): void {
-  mustMatchError(res, errorFor(ctx.contract, condition), `${what} to be refused with ${describeError(ctx.contract, condition)}`);
+  mustRefuseWith(ctx, res, errorFor(ctx.contract, condition), what);
+}
+
+/** The response is this resolved error (a credential's own, a refresh cause's), or the check fails. */
+export function mustRefuseWith(ctx: CheckContext, res: HttpResponse, err: ResolvedError, what: string): void {
+  mustMatchError(res, err, `${what} to be refused with ${describeResolved(ctx.contract, err)}`);
 }
 
 /** The response is this error (status, body, headers), or the check fails expecting `expected`. */
@@ -321,7 +328,7 @@ export function mustRefuseStatus(ctx: CheckContext, res: HttpResponse, condition
   // {"active": false}), the status cannot tell them apart: the answer must then not be a success.
   const success = successProblem(res, ctx.contract.probe.response) === undefined;
   if (res.status === err.status && !success) return;
-  const expected = `${what} to be refused with status ${err.status} (errors.${err.declaredAs})${err.status === ctx.contract.probe.response.status ? ', not the probe\'s success' : ''}`;
+  const expected = `${what} to be refused with status ${err.status} (${err.label})${err.status === ctx.contract.probe.response.status ? ', not the probe\'s success' : ''}`;
   if (success || (res.status >= 200 && res.status < 300)) {
     const asUser = sameAnswer(res, positive);
     const verdict = asUser
@@ -352,11 +359,15 @@ export async function refresh(ctx: CheckContext, credential: Credential, opts: P
   return out;
 }
 
+/**
+ * Logs out, or fails the check unless the logout answers its status. Its body and headers, where the
+ * contract declares them, are judged once, by revoke.logout-response.
+ */
 export async function logout(ctx: CheckContext, credential: Credential, purpose = 'log out'): Promise<HttpResponse> {
   const spec = ctx.contract.logout;
   if (!spec) throw new TypeError('the contract has no logout');
   const res = await send(ctx, spec.request, { purpose, credential });
-  const problem = successProblem(res, spec.response);
+  const problem = successProblem(res, { status: spec.response.status });
   if (problem) throw new Unmet(`logout to answer ${spec.response.status}`, `${problem}: ${observed(res)}`);
   return res;
 }

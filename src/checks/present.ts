@@ -15,7 +15,7 @@ import { presentedSecretParts, sameShape, tamper, tokenOf, withToken } from './a
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, type CheckContext } from './context.js';
 import { observed, successProblem } from './expect.js';
-import { control, mustAcquire, mustRefuseStatus, mustWork, probe, varsFor, type Credential, type PresentVariant } from './flows.js';
+import { acquire, control, mustAcquire, mustRefuseStatus, mustWork, probe, varsFor, type Credential, type PresentVariant } from './flows.js';
 import { pass } from './run.js';
 
 export const presentChecks: readonly Check[] = [
@@ -145,6 +145,76 @@ export const presentChecks: readonly Check[] = [
         }
       }
       return pass(`accepted with ${tried.join('; ')}`);
+    },
+  },
+  {
+    id: 'present.scheme-case',
+    family: 'present',
+    level: 'MUST',
+    summary: "the scheme name in another case (`bearer`, `BEARER`) is judged as the contract says: accepted (RFC 7235 §2.1, the default) or refused (`schemeCase: exact`)",
+    source: (c) =>
+      c.present.schemeCase === 'exact'
+        ? `${c.present.source} (present.schemeCase: exact — the scheme is matched only as written)`
+        : 'RFC 7235 §2.1: "It uses a case-insensitive token as a means to identify the authentication scheme"',
+    applies: (c) => c.present.in === 'header' && c.present.scheme !== 'none',
+    async run(ctx) {
+      const credential = await mustAcquire(ctx);
+      const value = presentedValue(ctx, credential);
+      const { scheme, name, schemeCase } = ctx.contract.present;
+      const encoded = scheme === 'Basic' ? Buffer.from(value).toString('base64') : undefined;
+      const words = [...new Set([scheme.toLowerCase(), scheme.toUpperCase()])].filter((w) => w !== scheme);
+      for (const word of words) {
+        const variant: PresentVariant = { scheme: word, ...(encoded !== undefined ? { value: encoded } : {}) };
+        const label = `${word} <${scheme === 'Basic' ? 'base64 credential' : 'token'}>`;
+        if (schemeCase === 'exact') {
+          const positive = await control(ctx, credential);
+          const res = await probe(ctx, credential, variant, `probe with ${name}: ${label}`);
+          mustRefuseStatus(ctx, res, 'wrongScheme', `the credential sent as "${name}: ${label}" (the contract matches the scheme as written: ${scheme})`, positive);
+          continue;
+        }
+        const res = await probe(ctx, credential, variant, `probe with ${name}: ${label}`);
+        const problem = successProblem(res, ctx.contract.probe.response);
+        if (problem) {
+          throw new Unmet(
+            `the credential sent as "${name}: ${label}" to work as "${scheme}" does: the scheme name is case-insensitive (RFC 7235 §2.1); a contract that matches it as written says present.schemeCase: exact`,
+            `${problem}: ${observed(res)}`,
+          );
+        }
+      }
+      return pass(`${schemeCase === 'exact' ? 'refused' : 'accepted'}: ${words.join(', ')}`);
+    },
+  },
+  {
+    id: 'present.companion-owner',
+    family: 'present',
+    security: true,
+    level: 'MUST',
+    summary: "another user's companion value beside my token is refused (the second account's)",
+    source: (c) => `${c.present.companions.map((x) => x.source).join(' ')} A companion names the token's owner, so another user's value with my token is not that owner (CWE-639, authorization through a user-controlled key).`,
+    applies: (c) => c.secondAccount !== undefined && c.present.companions.length > 0,
+    async run(ctx) {
+      const second = ctx.target.secondCredentials;
+      if (!second) {
+        const vars = Object.values(ctx.contract.secondAccount?.credentials ?? {}).join(', ');
+        throw new CannotObserve(`the second account's credentials are not set (${vars}); set them to judge another user's values beside this user's token`);
+      }
+      const mine = await mustAcquire(ctx, 'acquire as the first account');
+      const { res: theirsRes, credential: theirs, problem } = await acquire(ctx, { purpose: 'acquire as the second account', vars: second });
+      if (!theirs) throw new Unmet('the second account to log in (secondAccount)', `${problem ?? 'no credential'}: ${observed(theirsRes)}`);
+      const theirVars = varsFor(ctx, theirs, second);
+      const myVars = varsFor(ctx, mine);
+      const judged: string[] = [];
+      for (const companion of ctx.contract.present.companions) {
+        const value = render(companion.value, theirVars);
+        if (value === undefined || value === render(companion.value, myVars)) continue;
+        ctx.redactor.add(value, companion.name);
+        const positive = await control(ctx, mine);
+        const res = await probe(ctx, mine, { companionValues: { [companion.name]: value } }, `probe with my token and the second account's ${companion.name}`);
+        mustRefuseStatus(ctx, res, 'mismatched', `my token with the second account's ${companion.name}`, positive);
+        judged.push(companion.name);
+      }
+      if (!judged.length) throw new CannotObserve("both accounts have the same companion values, so another user's value cannot be sent");
+      return pass(`refused with another user's ${judged.join(', ')}`);
     },
   },
   {

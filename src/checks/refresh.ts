@@ -1,8 +1,16 @@
 /**
  * refresh.*: getting a new token without the user's credentials. A refresh yields a working token; a
- * rotated refresh credential cannot be replayed; garbage, another session's key, or (when the
- * contract says so) an expired token cannot be refreshed; a rolling token handed back on success works
- * and outlives the one it replaces, and a refused request hands back none.
+ * rotated refresh credential cannot be replayed, nor won by more than one of several concurrent
+ * refreshes; garbage, another session's key, a logged-out session or (when the contract says so) an
+ * expired token cannot be refreshed; the access token a refresh replaces is retired or kept as the
+ * contract says; a rolling token handed back on success works and outlives the one it replaces, and a
+ * refused request (a garbage or an expired token) hands back none.
+ *
+ * Each refusal is judged against its cause's error (`refresh.errors`, falling back to the spec-wide
+ * one: see `refreshRefusal`). Its status is judged everywhere; its body and headers once: a cause's
+ * own declaration by that cause's check, `errors.refreshInvalid` by refresh.invalid (or
+ * refresh.mismatched-key when garbage has its own), and an entry other families judge (errors.invalid,
+ * errors.expired) by them, so a wrong error body is one finding rather than a red in every check.
  *
  * A contract refreshes in one of two ways: the request carries issued parts in its body (a refresh
  * token, with the key it belongs to), or it presents the token being refreshed (`auth: token`). The
@@ -10,19 +18,22 @@
  * else the presented token itself.
  */
 import { decodeJwt } from 'jose';
-import { refreshFinder, refreshSecretParts } from '../contract/facts.js';
-import type { Contract } from '../contract/model.js';
+import { logoutEndsRefresh, refreshFinder, refreshRefusal, refreshSecretParts } from '../contract/facts.js';
+import type { Contract, RefreshCause, ResolvedError } from '../contract/model.js';
 import { errorFor } from '../contract/model.js';
 import { render } from '../contract/template.js';
 import type { HttpResponse } from '../http/client.js';
 import { passUntil, serverNow } from './boundary.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, lifetimes, requireTime, type CheckContext } from './context.js';
-import { describeError, observed, successProblem } from './expect.js';
+import { describeError, describeResolved, observed, successProblem } from './expect.js';
 import {
   control,
+  logout,
   mustAcquire,
+  mustMatchError,
   mustRefuse,
+  mustRefuseStatus,
   mustWork,
   probe,
   refresh,
@@ -36,6 +47,8 @@ import { pass } from './run.js';
 
 /** Seconds the clock moves before the probe whose rolling token must outlive the presented one. */
 const ROLLING_HEADSTART = 10;
+/** Concurrent refreshes refresh.race sends with one credential: enough to race, few enough for a live server. */
+export const RACE = 5;
 
 export const refreshChecks: readonly Check[] = [
   {
@@ -64,7 +77,7 @@ export const refreshChecks: readonly Check[] = [
       const renewed = await mustRefresh(ctx, first, 'refresh the credential');
       await control(ctx, renewed);
       const { res } = await refresh(ctx, first, { purpose: 'replay the used refresh credential' });
-      judgeRefusal(ctx, res, 'refreshInvalid', `replaying the ${refreshCredentialName(ctx.contract)} already used to refresh (refresh.rotation)`);
+      judgeRefusal(ctx, res, 'replayed', `replaying the ${refreshCredentialName(ctx.contract)} already used to refresh (refresh.rotation)`);
       return pass(`the replayed ${refreshCredentialName(ctx.contract)} was refused with ${res.status}`);
     },
   },
@@ -73,14 +86,14 @@ export const refreshChecks: readonly Check[] = [
     family: 'refresh',
     level: 'MUST',
     summary: 'a garbage refresh credential is refused',
-    source: (c) => errorFor(c, 'refreshInvalid').source,
+    source: (c) => refreshRefusal(c, 'garbage').source,
     applies: (c) => c.refresh !== undefined,
     async run(ctx) {
       const credential = await mustAcquire(ctx);
       await control(ctx, credential);
       const { opts, what } = garbageRefresh(ctx, credential);
       const { res } = await refresh(ctx, credential, opts);
-      judgeRefusal(ctx, res, 'refreshInvalid', `a refresh with ${what}`);
+      judgeRefusal(ctx, res, 'garbage', `a refresh with ${what}`);
       return pass(`${what} refused with ${res.status}`);
     },
   },
@@ -112,8 +125,7 @@ export const refreshChecks: readonly Check[] = [
       const fresh = await mustAcquire(ctx, 'acquire a fresh credential (positive control)');
       await mustRefresh(ctx, fresh, 'refresh a fresh credential (positive control)', 'the refresh of a fresh credential (positive control)');
       const { res } = await refresh(ctx, stale, { purpose: `refresh the expired credential, ${after}` });
-      const condition = spec.request.auth === 'token' ? 'expired' : 'refreshInvalid';
-      judgeRefusal(ctx, res, condition, `refreshing a token ${after} (refresh.expired: refused)`);
+      judgeRefusal(ctx, res, 'expired', `refreshing a token ${after} (refresh.expired: refused)`);
       return pass(`refresh ${after} refused with ${res.status}`);
     },
   },
@@ -138,8 +150,97 @@ export const refreshChecks: readonly Check[] = [
       }
       const mixed: Credential = { parts: { ...a.parts, [finder]: borrowed } };
       const { res } = await refresh(ctx, mixed, { purpose: `refresh with the ${others.join(', ')} of session A and the ${finder} of session B` });
-      judgeRefusal(ctx, res, 'refreshInvalid', `a refresh with the ${others.join(', ')} of one session and the ${finder} of another`);
+      judgeRefusal(ctx, res, 'mismatched', `a refresh with the ${others.join(', ')} of one session and the ${finder} of another`);
       return pass(`the mismatched refresh was refused with ${res.status}`);
+    },
+  },
+  {
+    id: 'refresh.retires-access',
+    family: 'refresh',
+    level: 'MUST',
+    summary: 'after a refresh, the access token it replaced is refused or keeps working, as refresh.retiresAccess says',
+    source: (c) => c.refresh?.retiresAccess?.source ?? '',
+    applies: (c) => c.refresh?.retiresAccess !== undefined,
+    async run(ctx) {
+      const retires = ctx.contract.refresh?.retiresAccess?.value;
+      if (retires === undefined) throw new CannotObserve('the contract does not say whether a refresh retires the access token it replaces');
+      const old = await mustAcquire(ctx);
+      await control(ctx, old);
+      const renewed = await mustRefresh(ctx, old, 'refresh the credential');
+      // Positive control: the refreshed token works, so what the old one gets next is about the refresh.
+      const positive = await mustWork(ctx, renewed, 'the refreshed token to work (positive control)', 'positive control: probe with the refreshed token');
+      const res = await probe(ctx, old, undefined, 'probe with the access token the refresh replaced');
+      if (retires) {
+        // The session lives on under the new token, so the old one was neither logged out nor expired:
+        // the server ended it before its time, which is what a revoked token is (errors.revoked).
+        mustRefuseStatus(ctx, res, 'revoked', 'the access token a refresh replaced (refresh.retiresAccess: true)', positive);
+        return pass(`the replaced access token was refused with ${res.status}`);
+      }
+      const problem = successProblem(res, ctx.contract.probe.response);
+      if (problem) {
+        throw new Unmet(
+          `the access token a refresh replaced to keep working until it expires (refresh.retiresAccess: false): the probe answers ${ctx.contract.probe.response.status}`,
+          `${problem}: ${observed(res)}`,
+        );
+      }
+      return pass(`the replaced access token still works (${res.status})`);
+    },
+  },
+  {
+    id: 'refresh.race',
+    family: 'refresh',
+    level: 'MUST',
+    summary: `of ${RACE} concurrent refreshes with one rotating refresh credential exactly one succeeds; the others are refused`,
+    source: (c) => c.refresh?.source ?? '',
+    applies: (c) => c.refresh?.rotation === true,
+    async run(ctx) {
+      const spec = ctx.contract.refresh;
+      if (!spec) throw new CannotObserve('the contract declares no refresh');
+      if (ctx.target.kind !== 'mock' && spec.race?.live !== true) {
+        throw new CannotObserve(
+          `refresh.race sends ${RACE} concurrent refreshes of one session, which a live server may take for token theft and end the session or the grant over; it runs against a live target only when the spec says refresh.race.live: true`,
+        );
+      }
+      const name = refreshCredentialName(ctx.contract);
+      const first = await mustAcquire(ctx);
+      // Positive control: a refresh of this session works, one at a time.
+      const session = await mustRefresh(ctx, first, 'refresh the session (positive control)', 'a refresh on its own (positive control)');
+      await control(ctx, session);
+      const outcomes = await Promise.all(
+        Array.from({ length: RACE }, (_, i) => refresh(ctx, session, { purpose: `refresh ${i + 1} of ${RACE}, sent at once with the same ${name}` })),
+      );
+      const err = refreshRefusal(ctx.contract, 'replayed');
+      const statuses = outcomes.map((o) => o.res.status).join(', ');
+      const rule = `exactly one of ${RACE} concurrent refreshes with the same ${name} to succeed and the others to be refused with status ${err.status} (${err.label}) (refresh.rotation)`;
+      const winners = outcomes.filter((o) => o.credential !== undefined);
+      if (winners.length !== 1) {
+        const one = outcomes[0]?.res;
+        throw new Unmet(rule, winners.length ? `${winners.length} of ${RACE} succeeded (statuses ${statuses})` : `none succeeded (statuses ${statuses})${one ? `: ${observed(one)}` : ''}`);
+      }
+      const loser = outcomes.find((o) => o.credential === undefined && o.res.status !== err.status);
+      if (loser) throw new Unmet(rule, `one succeeded; another was answered ${loser.res.status} (statuses ${statuses}): ${observed(loser.res)}`);
+      const won = winners[0]?.credential;
+      if (won) await mustWork(ctx, { parts: { ...session.parts, ...won.parts } }, 'the token the winning refresh issued to work', 'probe with the token the winning refresh issued');
+      return pass(`1 of ${RACE} won; the others were refused with ${err.status} (statuses ${statuses})`);
+    },
+  },
+  {
+    id: 'refresh.after-logout',
+    family: 'refresh',
+    level: 'MUST',
+    summary: 'a session that was logged out cannot be refreshed',
+    source: (c) => c.refresh?.errors?.afterLogout?.source ?? c.logout?.source ?? '',
+    applies: logoutEndsRefresh,
+    async run(ctx) {
+      const name = refreshCredentialName(ctx.contract);
+      const first = await mustAcquire(ctx);
+      // Positive control: a refresh of this session works before it is logged out.
+      const session = await mustRefresh(ctx, first, 'refresh the session (positive control)', 'a refresh before logout (positive control)');
+      await control(ctx, session);
+      await logout(ctx, session, 'log out the session');
+      const { res } = await refresh(ctx, session, { purpose: `refresh with the ${name} of the logged-out session` });
+      judgeRefusal(ctx, res, 'afterLogout', `a refresh with the ${name} of a session that was logged out`);
+      return pass(`the refresh after logout was refused with ${res.status}`);
     },
   },
   {
@@ -211,7 +312,7 @@ export const refreshChecks: readonly Check[] = [
     id: 'refresh.rolling-success-only',
     family: 'refresh',
     level: 'SHOULD',
-    summary: 'a refused request hands back no rolling token',
+    summary: 'a refused request (a garbage token, an expired one) hands back no rolling token',
     source: (c) => c.rolling?.source ?? '',
     applies: (c) => c.rolling !== undefined,
     async run(ctx) {
@@ -224,14 +325,27 @@ export const refreshChecks: readonly Check[] = [
       if (successProblem(res, ctx.contract.probe.response) === undefined || (res.status >= 200 && res.status < 300)) {
         throw new Unmet(`a garbage token to be refused with ${describeError(ctx.contract, 'invalid')}`, observed(res));
       }
-      const handed = rollingToken(ctx, res);
-      if (handed !== undefined) {
-        throw new Unmet(
-          `a refused request to carry no token in the ${rolling.header} response header (rolling: "after each successful API request")`,
-          `the ${res.status} refusal carried one: ${observed(res)} with ${rolling.header}: ${ctx.redactor.text(res.headers[rolling.header.toLowerCase()] ?? '')}`,
-        );
+      noRollingToken(ctx, res, 'a garbage token');
+      const garbage = `a garbage token's ${res.status} refusal carried no ${rolling.header}`;
+      // An expired token: a server that renews before it looks at the expiry hands a fresh token to a
+      // caller whose token has run out. Time passes as in the expiry checks, on the server's clock.
+      const { ttl, idle } = lifetimes(ctx);
+      const lifetime = Math.min(ttl ?? Infinity, idle ?? Infinity);
+      if (!Number.isFinite(lifetime)) return pass(`${garbage} (the contract declares no lifetime, so no token can be let expire)`);
+      const why = ctx.time.cannotPass(lifetime + 1);
+      if (why) throw new CannotObserve(`${why} (an expired token was not tried; ${garbage})`);
+      const stale = await mustAcquire(ctx, 'acquire the credential that will expire');
+      await control(ctx, stale);
+      const lastUse = await serverNow(ctx);
+      await passUntil(ctx, lastUse + lifetime + 1, 'after');
+      const after = `${lifetime + 1} s after its issue and last use (${ttl === lifetime ? 'lifetime.ttl' : 'lifetime.idle'} is ${lifetime} s)`;
+      const expired = await probe(ctx, stale, undefined, `probe with the token ${after}`);
+      if (successProblem(expired, ctx.contract.probe.response) === undefined || (expired.status >= 200 && expired.status < 300)) {
+        // Accepting an expired token is expiry.ttl's (or expiry.sliding's) finding, not this one's.
+        throw new CannotObserve(`the token was still accepted ${after} (${expired.status}), so no refusal of an expired token could be observed; ${garbage}`);
       }
-      return pass(`the ${res.status} refusal carried no ${rolling.header}`);
+      noRollingToken(ctx, expired, `a token ${after}`);
+      return pass(`${garbage}; an expired token's ${expired.status} refusal carried none either`);
     },
   },
 ];
@@ -251,13 +365,45 @@ async function mustRefresh(ctx: CheckContext, credential: Credential, purpose: s
   return { parts: { ...credential.parts, ...renewed.parts } };
 }
 
-/** The refusal the contract promises for `condition`, after checking nothing was refreshed. */
-function judgeRefusal(ctx: CheckContext, res: HttpResponse, condition: 'refreshInvalid' | 'expired', what: string): void {
+/** Why a refresh is refused: one of the declarable causes, or another session's key with this refresh credential. */
+type Refusal = RefreshCause | 'mismatched';
+
+/** The error the contract promises for a refused refresh. */
+function refusalError(contract: Contract, why: Refusal): ResolvedError {
+  return why === 'mismatched' ? errorFor(contract, 'refreshInvalid') : refreshRefusal(contract, why);
+}
+
+/**
+ * Whether this refusal's check judges its error's body and headers, not its status only: a cause's own
+ * declaration is judged by its check; the spec-wide refreshInvalid entry by refresh.invalid, or by
+ * refresh.mismatched-key when garbage declares its own; entries of other families (errors.invalid,
+ * errors.expired) by those families.
+ */
+function judgesShape(contract: Contract, why: Refusal): boolean {
+  const err = refusalError(contract, why);
+  if (err.pointer === `/refresh/errors/${why}`) return true;
+  if (err.pointer !== '/errors/refreshInvalid') return false;
+  return why === 'garbage' || (why === 'mismatched' && refreshRefusal(contract, 'garbage').pointer !== err.pointer);
+}
+
+/** The refusal the contract promises for `why`, after checking nothing was refreshed. */
+function judgeRefusal(ctx: CheckContext, res: HttpResponse, why: Refusal, what: string): void {
   const spec = ctx.contract.refresh;
+  const err = refusalError(ctx.contract, why);
   if (spec && res.status === spec.response.status) {
-    throw new Unmet(`${what} to be refused with ${describeError(ctx.contract, condition)}`, `it was refreshed: ${observed(res)}`);
+    throw new Unmet(`${what} to be refused with ${describeResolved(ctx.contract, err)}`, `it was refreshed: ${observed(res)}`);
   }
-  mustRefuse(ctx, res, condition, what);
+  if (judgesShape(ctx.contract, why)) mustMatchError(res, err, `${what} to be refused with ${describeResolved(ctx.contract, err)}`);
+  else refusedWithStatus(res, err, what);
+}
+
+/** The refusal's status is the error's (its body and headers are judged by another check). */
+function refusedWithStatus(res: HttpResponse, err: ResolvedError, what: string): void {
+  if (res.status === err.status) return;
+  throw new Unmet(
+    `${what} to be refused with status ${err.status} (${err.label})`,
+    `${res.status === 0 ? `no response: ${res.error ?? 'unknown error'}` : `status ${res.status} instead of ${err.status}`}: ${observed(res)}`,
+  );
 }
 
 
@@ -278,6 +424,16 @@ function garbageRefresh(ctx: CheckContext, credential: Credential): { opts: Part
     return { opts: { purpose: 'refresh presenting a garbage token', variant: { value: sameShape(presented) } }, what: 'a garbage token presented' };
   }
   throw new CannotObserve('the refresh request carries neither an issued secret part nor the token (auth: token), so there is no refresh credential to garble');
+}
+
+/** A refused request carries no token in the rolling header, or the check fails naming what was refused. */
+function noRollingToken(ctx: CheckContext, res: HttpResponse, what: string): void {
+  const rolling = ctx.contract.rolling;
+  if (!rolling || rollingToken(ctx, res) === undefined) return;
+  throw new Unmet(
+    `a refused request (${what}) to carry no token in the ${rolling.header} response header (rolling: "after each successful API request")`,
+    `the ${res.status} refusal carried one: ${observed(res)} with ${rolling.header}: ${ctx.redactor.text(res.headers[rolling.header.toLowerCase()] ?? '')}`,
+  );
 }
 
 /** The token in the rolling response header, or undefined. */

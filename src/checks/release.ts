@@ -73,13 +73,13 @@ function released(ctx: CheckContext, ledger: Ledger, o: Opened, res: HttpRespons
   // A private token that is no longer there is gone either way. A refusal of its revocation speaks of
   // the login that authorised it, not of the token, which stays open.
   if (o.kind === 'private') return res.status === 404 || res.status === 410;
-  // The contract's own error for a revoked or an expired token says the session has ended. Its
-  // invalid-token error (which those fall back to) could as well be a refusal of the logout request
+  // The contract's own error for a logged-out, revoked or expired token says the session has ended.
+  // Its invalid-token error (which those fall back to) could as well be a refusal of the logout request
   // itself: it counts only for a credential that may have ended during the check.
-  const is = (c: 'revoked' | 'expired' | 'invalid'): boolean => errorProblem(contract, res, c) === undefined;
+  const is = (c: 'loggedOut' | 'revoked' | 'expired' | 'invalid'): boolean => errorProblem(contract, res, c) === undefined;
   const invalid = errorFor(contract, 'invalid');
-  if ((['revoked', 'expired'] as const).some((c) => is(c) && errorsDiffer(errorFor(contract, c), invalid))) return true;
-  return ledger.mayHaveEnded(o) && (is('revoked') || is('expired') || is('invalid'));
+  if ((['loggedOut', 'revoked', 'expired'] as const).some((c) => is(c) && errorsDiffer(errorFor(contract, c), invalid))) return true;
+  return ledger.mayHaveEnded(o) && (is('loggedOut') || is('revoked') || is('expired') || is('invalid'));
 }
 
 function what(o: Opened): string {

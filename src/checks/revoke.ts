@@ -1,14 +1,16 @@
 /**
- * revoke.*: ending a credential before its time. After logout, or after a private token is revoked,
- * that credential is refused; ending one credential leaves the user's others working.
+ * revoke.*: ending a credential before its time. After logout the token is refused as logged out
+ * (`errors.loggedOut`, which falls back to `errors.revoked`), after a private token is revoked it is
+ * refused as revoked; a logout answers the body and headers it declares; ending one credential leaves
+ * the user's others working.
  *
  * These checks end only credentials they created themselves (a live target is someone's real
  * account), and clean up the extra ones they made.
  */
 import type { Check } from './check.js';
-import { observed } from './expect.js';
+import { observed, successProblem } from './expect.js';
 import { CannotObserve, Unmet, type CheckContext } from './context.js';
-import { control, logout, mustAcquire, mustCreateToken, mustRefuse, mustWork, probe } from './flows.js';
+import { control, logout, mustAcquire, mustCreateToken, mustRefuse, mustWork, probe, send } from './flows.js';
 import { discardToken, findListed, listTokens, mustRevokeToken, tokenId } from './private-tokens.js';
 import { serverNow } from './boundary.js';
 import { pass } from './run.js';
@@ -21,7 +23,7 @@ export const revokeChecks: readonly Check[] = [
     id: 'revoke.logout',
     family: 'revoke',
     level: 'MUST',
-    summary: 'after logout the token is refused as revoked',
+    summary: 'after logout the token is refused as logged out',
     source: (c) => c.logout?.source ?? '',
     applies: (c) => c.logout !== undefined,
     async run(ctx) {
@@ -29,8 +31,29 @@ export const revokeChecks: readonly Check[] = [
       await control(ctx, credential);
       await logout(ctx, credential);
       const res = await probe(ctx, credential, undefined, 'probe with the logged-out token');
-      mustRefuse(ctx, res, 'revoked', 'the token after logout');
+      mustRefuse(ctx, res, 'loggedOut', 'the token after logout');
       return pass(`logged out; the token was then refused with ${res.status}`);
+    },
+  },
+  {
+    id: 'revoke.logout-response',
+    family: 'revoke',
+    level: 'MUST',
+    summary: 'a logout answers the body and headers the contract declares for it',
+    source: (c) => c.logout?.source ?? '',
+    applies: (c) => c.logout?.response.schema !== undefined || Object.keys(c.logout?.response.headers ?? {}).length > 0,
+    async run(ctx) {
+      const spec = ctx.contract.logout;
+      if (!spec) throw new CannotObserve('the contract declares no logout');
+      const credential = await mustAcquire(ctx);
+      await control(ctx, credential);
+      const res = await send(ctx, spec.request, { purpose: 'log out', credential });
+      const problem = successProblem(res, spec.response);
+      if (problem) {
+        const declared = [spec.response.schema ? 'a body matching logout.response.schema' : '', ...Object.keys(spec.response.headers ?? {})].filter(Boolean);
+        throw new Unmet(`logout to answer ${spec.response.status} with ${declared.join(' and ')} (logout.response)`, `${problem}: ${observed(res)}`);
+      }
+      return pass(`${res.status} with the declared ${[spec.response.schema ? 'body' : '', spec.response.headers ? 'headers' : ''].filter(Boolean).join(' and ')}`);
     },
   },
   {

@@ -45,8 +45,8 @@ export async function runCheck(check: Check, scope: RunScope): Promise<CheckRun>
   const http = new HttpClient(recorder, { timeoutMs: scope.target.timeoutMs, ...(scope.dispatcher ? { dispatcher: scope.dispatcher } : {}) });
   const ledger = new Ledger();
   const time = ledger.timed(serverTime(scope.target, http, envLabel(scope.contract.id)));
-  for (const [name, value] of Object.entries(scope.target.credentials)) {
-    if (scope.contract.credentials[name]?.secret !== false) scope.redactor.add(value, name);
+  for (const values of [scope.target.credentials, scope.target.secondCredentials ?? {}]) {
+    for (const [name, value] of Object.entries(values)) if (scope.contract.credentials[name]?.secret !== false) scope.redactor.add(value, name);
   }
   const ctx: CheckContext = { contract: scope.contract, target: scope.target, http, redactor: scope.redactor, time, run: scope.run };
   openLedger(ctx, ledger);

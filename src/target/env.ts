@@ -32,6 +32,8 @@ export interface LiveSettings {
   readonly maxWait?: number;
   readonly maxBadAttempts?: number;
   readonly credentials: Record<string, string>;
+  /** The second account's credentials, when the spec declares one and all its variables are set. */
+  readonly secondCredentials?: Record<string, string>;
   /** Credentials the spec names whose variables are not set. */
   readonly missing: string[];
   readonly ttl?: number;
@@ -114,11 +116,16 @@ export function liveSettings(contract: Contract, env: Env = processEnv()): LiveS
   }
   const credentials: Record<string, string> = {};
   const missing: string[] = [];
+  // The token signing key is known of a test environment only: without it, the checks that need it skip.
+  const optional = contract.token.signingKey?.credential;
   for (const [name, c] of Object.entries(contract.credentials)) {
     const v = env[c.env];
-    if (v === undefined || v === '') missing.push(`${name} (${c.env})`);
-    else credentials[name] = v;
+    if (v !== undefined && v !== '') credentials[name] = v;
+    else if (name !== optional) missing.push(`${name} (${c.env})`);
   }
+  // The second account is optional on a live target: without its variables, the checks that need it skip.
+  const second = Object.entries(contract.secondAccount?.credentials ?? {}).map(([name, variable]) => [name, env[variable]] as const);
+  const secondCredentials = second.length && second.every(([, v]) => v !== undefined && v !== '') ? (Object.fromEntries(second) as Record<string, string>) : undefined;
   const ttl = env[`${prefix}_TTL`] ? number(env, `${prefix}_TTL`, 0, 1) : undefined;
   const idle = env[`${prefix}_IDLE`] ? number(env, `${prefix}_IDLE`, 0, 1) : undefined;
   const clockFlag = env[`${prefix}_CLOCK`];
@@ -129,6 +136,7 @@ export function liveSettings(contract: Contract, env: Env = processEnv()): LiveS
     ...(maxWait !== undefined ? { maxWait } : {}),
     ...(maxBadAttempts !== undefined ? { maxBadAttempts } : {}),
     credentials,
+    ...(secondCredentials ? { secondCredentials } : {}),
     missing,
     ...(ttl !== undefined ? { ttl } : {}),
     ...(idle !== undefined ? { idle } : {}),

@@ -14,6 +14,7 @@ export function mockTarget(
     kind: 'mock',
     baseUrl,
     credentials: contract.mock.credentials,
+    ...(contract.mock.secondAccount ? { secondCredentials: contract.mock.secondAccount } : {}),
     clock: true,
     hostile: true,
     maxWait: 0,

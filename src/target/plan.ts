@@ -30,6 +30,7 @@ export function planTarget(contract: Contract, env: Env = processEnv()): TargetP
       kind: 'live',
       baseUrl: live.baseUrl,
       credentials: live.credentials,
+      ...(live.secondCredentials ? { secondCredentials: live.secondCredentials } : {}),
       ...(live.ttl !== undefined ? { ttl: live.ttl } : {}),
       ...(live.idle !== undefined ? { idle: live.idle } : {}),
       clock: live.clock,

@@ -34,6 +34,15 @@ describe('Substitutions', () => {
     assert.equal(s.apply(`key=${encodeURIComponent('k/recorded+1')}`), `key=${encodeURIComponent('k/replayed+1')}`);
   });
 
+  it('rewrites Basic credentials whatever the case of the scheme, keeping it as recorded', () => {
+    const s = new Substitutions();
+    s.learn({ headers: {}, body: '{"key":"k-recorded-1","token":"t-recorded-2"}' }, { headers: {}, body: '{"key":"k-replayed-1","token":"t-replayed-2"}' });
+    const b64 = (text: string): string => Buffer.from(text).toString('base64');
+    for (const scheme of ['basic', 'BASIC', 'bAsIc']) {
+      assert.deepEqual(s.applyHeaders({ authorization: `${scheme} ${b64('k-recorded-1:t-recorded-2')}` }), { authorization: `${scheme} ${b64('k-replayed-1:t-replayed-2')}` }, scheme);
+    }
+  });
+
   it('learns header values word by word, and ignores headers every response changes', () => {
     const s = new Substitutions();
     s.learn(

@@ -28,6 +28,18 @@ familyTests(presentChecks, {
   'present.companion': { seeds: ['identity-credentials'], rule: /errors\.(companionMissing|missing)/ },
   'present.alternate': { seeds: ['identity-credentials'], rule: /query parameter/ },
   'present.mismatched-parts': { seeds: ['basic-key-token'], rule: /errors\.(mismatched|invalid)/ },
+  // Every header presentation with a scheme; identity-credentials presents its token without one.
+  'present.scheme-case': {
+    seeds: ['waldo', 'private-tokens', 'vidizmo', 'basic-key-token'],
+    rule: /scheme name is case-insensitive \(RFC 7235 §2\.1\)|matches the scheme as written/,
+    actual: /status \d{3} instead of \d{3}|accepted as the user|answered \d{3}/,
+  },
+  // Only where a second account is declared beside a companion value.
+  'present.companion-owner': {
+    seeds: ['identity-credentials'],
+    rule: /second account's \w+ to be refused with status \d{3} \(errors\.(mismatched|invalid)\)/,
+    actual: /accepted as the user|answered \d{3}/,
+  },
 });
 
 describe('present.* applicability', () => {
@@ -36,6 +48,8 @@ describe('present.* applicability', () => {
     assert.deepEqual(where('present.companion'), ['identity-credentials']);
     assert.deepEqual(where('present.alternate'), ['identity-credentials']);
     assert.deepEqual(where('present.mismatched-parts'), ['basic-key-token']);
+    assert.deepEqual(where('present.companion-owner'), ['identity-credentials']);
+    assert.deepEqual(where('present.scheme-case'), ['waldo', 'private-tokens', 'vidizmo', 'basic-key-token']);
     assert.deepEqual(where('present.ok'), [...SEED_IDS]);
   });
 });
