@@ -5,9 +5,9 @@
  */
 import { defineConfig } from '@playwright/test';
 import type { ConformanceWorkerFixtures } from './fixtures/conformance.js';
-import { DEMO_TTL_SECONDS } from './fixtures/oidc-provider/settings.js';
+import { RUN_THIRD_PARTY_ENV, serverDefaults, serversToStart } from './fixtures/third-party/registry.js';
 import { runContracts } from './fixtures/run-contracts.js';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname } from 'node:path';
 import { findSpecs } from './src/contract/discover.js';
 import { REPORT_PATHS } from './src/report/paths.js';
 import { specGrep } from './src/report/tags.js';
@@ -29,15 +29,6 @@ try {
   refuse([e.message]);
 }
 
-/**
- * The `oauth2` spec is judged against a real third-party server, oidc-provider, which the run's global
- * setup starts on a free port with the spec's demo clients and a 5 s token lifetime (it has no test
- * clock, so expiry is waited for, bounded). Setting AUTHCONFORM_OAUTH2_BASE_URL points the project
- * elsewhere and starts nothing; so does a run without the oauth2 project (another specs folder, or
- * `--project` naming only other providers).
- */
-const OAUTH2_SPEC = 'specs/oauth2.yaml';
-
 const found = findSpecs(settings.specsDir);
 if ('problem' in found) {
   const named = processEnv().AUTHCONFORM_SPECS ? 'AUTHCONFORM_SPECS names a folder of specs or one spec file, but ' : '';
@@ -48,22 +39,28 @@ if ('problem' in found) {
 const specs = runContracts(found.files);
 // Counters every worker of the run shares, such as each live target's bad-credential allowance.
 openRunState();
+
+/**
+ * Some specs are judged against real third-party servers (fixtures/third-party/registry.ts), which the
+ * run's global setup starts on free ports with the specs' demo credentials (none has a test clock, so
+ * expiry is waited for, bounded). Setting AUTHCONFORM_<ID>_BASE_URL points such a project elsewhere and
+ * starts nothing; so does a run without the project (another specs folder, or `--project` naming only
+ * other providers). What a server is known to break is passed to its project as `knownBreaches`.
+ *
+ * Which servers this run starts is decided once, in the main process, and handed to the global setup
+ * and the workers (which evaluate this file again, with the base URLs already set).
+ */
+const thirdParty = serversToStart(
+  specs.map(({ file, result: { contract } }) => ({ file, contract })),
+  { selected: (id) => projectSelected(id), env: processEnv(), handed: processEnv()[RUN_THIRD_PARTY_ENV] },
+);
+process.env[RUN_THIRD_PARTY_ENV] = thirdParty.map(({ server }) => server.id).join(',');
+for (const { server, contract } of thirdParty) applyDefaults(serverDefaults(server, contract));
+const knownBreaches = new Map(thirdParty.map(({ server }) => [server.id, server.knownBreaches]));
 const projects = specs.map(({ file, result }) => {
   const id = result.contract?.id ?? basename(file, extname(file));
-  return { name: id, grep: specGrep(id), use: { specFile: file } };
+  return { name: id, grep: specGrep(id), use: { specFile: file, knownBreaches: knownBreaches.get(id) ?? {} } };
 });
-
-const oauth2 = specs.find(({ file }) => resolve(file) === resolve(OAUTH2_SPEC))?.result.contract;
-const startOidc = oauth2 !== undefined && projectSelected(oauth2.id) && processEnv().AUTHCONFORM_OAUTH2_BASE_URL === undefined;
-if (oauth2 && startOidc) {
-  const demo = oauth2.mock.credentials;
-  applyDefaults({
-    AUTHCONFORM_OAUTH2_TTL: String(DEMO_TTL_SECONDS),
-    AUTHCONFORM_OAUTH2_MAX_WAIT: '60',
-    AUTHCONFORM_OAUTH2_MAX_BAD_ATTEMPTS: '100',
-    ...Object.fromEntries(Object.entries(oauth2.credentials).map(([name, c]) => [c.env, demo[name]])),
-  });
-}
 
 // A target's settings (base URL, credentials, lifetimes) are checked for every selected provider
 // before any test starts, so a typo is one line here rather than a failure in each of its checks.
@@ -102,7 +99,7 @@ function projectSelected(name: string, argv: readonly string[] = process.argv): 
   return !filtered || picked.some((p) => p.toLowerCase() === name.toLowerCase() || p.includes('*'));
 }
 
-export default defineConfig<{}, Pick<ConformanceWorkerFixtures, 'specFile'>>({
+export default defineConfig<{}, Pick<ConformanceWorkerFixtures, 'specFile' | 'knownBreaches'>>({
   testDir: 'suites',
   outputDir: 'test-results',
   fullyParallel: false,
@@ -112,7 +109,7 @@ export default defineConfig<{}, Pick<ConformanceWorkerFixtures, 'specFile'>>({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000 + settings.maxWait * 2_000,
-  ...(startOidc ? { globalSetup: './fixtures/oidc-provider/global-setup.ts' } : {}),
+  ...(thirdParty.length ? { globalSetup: './fixtures/third-party/global-setup.ts' } : {}),
   // Reports (src/report): keep-reports first (a run without tests leaves the last reports alone), the
   // leak scan after every writer (it reads what they wrote), and the outcome last (summary, exit code).
   reporter: [

@@ -13,6 +13,7 @@ export default {
   // The `outcome` label (src/report/describe-test.ts) sorts what went wrong; the first match wins.
   categories: [
     { name: 'Broken runs (the target could not be judged)', matchers: { statuses: ['broken'] } },
+    { name: 'Known breaches (expected failures of a third-party server, with the reason)', matchers: { labels: { outcome: '^known breach$' } } },
     { name: 'Security findings', matchers: { statuses: ['failed'], labels: { outcome: '^security finding$' } } },
     { name: 'Product findings', matchers: { statuses: ['failed'] } },
     { name: 'Skipped MUST checks', matchers: { statuses: ['skipped'], labels: { severity: '^critical$' } } },

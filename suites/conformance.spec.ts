@@ -6,6 +6,10 @@
  * Three outcomes are kept apart: a finding (the server broke a rule: the test fails), a broken target
  * (it could not be judged: the pre-flight test fails once with the reason and the fix, and every check
  * is skipped as not judged, annotated `verdict: broken`), and a skip (unobservable here, with why).
+ *
+ * A check the project's server is known to break (its `knownBreaches`, fixtures/third-party/registry.ts)
+ * is judged as any other, and its finding is an expected failure (`test.fail`) with the reason: the
+ * reports show it as a known breach, and a pass as an expected failure that did not happen.
  */
 import { basename, extname } from 'node:path';
 import type { TestInfo } from '@playwright/test';
@@ -52,6 +56,12 @@ function notJudged(id: string, verdict: Verdict): string {
   return `${id} could not be judged (none of its checks ran): ${why}`;
 }
 
+/** Marks a judged check as one the server is known to break: its failure is expected, with the reason. */
+function expectBreach(testInfo: TestInfo, reason: string): void {
+  testInfo.annotations.push({ type: ANNOTATION.knownBreach, description: reason });
+  test.fail(true, `known breach: ${reason}`);
+}
+
 async function attachExchanges(testInfo: TestInfo, verdict: Verdict): Promise<void> {
   if (!verdict.exchanges.length) return;
   await testInfo.attach('exchanges.json', { body: JSON.stringify(verdict.exchanges, null, 2), contentType: 'application/json' });
@@ -83,7 +93,7 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
             { type: ANNOTATION.source, description: check.source(contract) },
           ],
         },
-        async ({ scope, preflight: ready }, testInfo) => {
+        async ({ scope, preflight: ready, knownBreaches }, testInfo) => {
           await describeTest(testInfo, check, contract, scope.target);
           if (ready.status !== 'pass') {
             await broken(testInfo);
@@ -96,13 +106,16 @@ for (const { file, result } of runContracts(specFiles(runSettings().specsDir))) 
           await attachExchanges(testInfo, verdict);
           const text = verdictText(check, contract, scope.target, verdict);
           if (verdict.status === 'skip') test.skip(true, verdict.reason);
+          // Only a verdict about the server can be a known breach: a harness failure stays broken.
+          const breach = knownBreaches[check.id];
+          if (breach !== undefined && !(verdict.status === 'fail' && verdict.harness)) expectBreach(testInfo, breach);
           if (verdict.status === 'fail') {
             if (verdict.harness) {
               await broken(testInfo);
               throw new TargetBroken(text);
             }
             if (verdict.cause) testInfo.annotations.push({ type: ANNOTATION.cause, description: verdict.cause });
-            await labelOutcome(check.security ? 'security finding' : 'product finding');
+            await labelOutcome(breach !== undefined ? 'known breach' : check.security ? 'security finding' : 'product finding');
             throw new ConformanceFailure(text);
           }
         },

@@ -38,6 +38,12 @@ export const ANNOTATION = {
   release: 'release',
   /** Marks the pre-flight test of a provider (static). */
   preflight: 'preflight',
+  /**
+   * Why the target's server is known to break this check (fixtures/third-party/registry.ts): the test
+   * is an expected failure (`test.fail`). With a failed result it is a known breach; with a passed one,
+   * an expected failure that did not happen.
+   */
+  knownBreach: 'known-breach',
 } as const;
 
 /** The `verdict` annotation's value for a test that could not judge its target. */

@@ -6,20 +6,25 @@
 import { FAMILIES, type Level } from '../checks/check.js';
 import type { Outcome, TestRecord } from './test-record.js';
 
-export const CONFORMANCE_VERSION = 2;
+export const CONFORMANCE_VERSION = 3;
 
 /**
  * `fail` is a finding: the server broke a rule. `broken`: the check could not judge the target (its
  * pre-flight failed, the spec is invalid, or the harness failed), which says nothing about the server.
- * `skip`: unobservable on this target, with the reason.
+ * `skip`: unobservable on this target, with the reason. `known-breach`: the server broke the rule, as
+ * its run expected (the check is one its server is known to break, with the reason): a finding that
+ * fails no run. `unexpected-pass`: such a check passed: the server now honours the rule, and the run
+ * fails until the known breach is removed.
  */
-export type CellVerdict = 'pass' | 'fail' | 'skip' | 'broken';
+export type CellVerdict = 'pass' | 'fail' | 'skip' | 'broken' | 'known-breach' | 'unexpected-pass';
 
 export interface Totals {
   readonly pass: number;
   readonly fail: number;
   readonly skip: number;
   readonly broken: number;
+  readonly knownBreach: number;
+  readonly unexpectedPass: number;
 }
 
 export interface ProviderEntry {
@@ -59,6 +64,8 @@ export interface ResultEntry {
   readonly cause?: string;
   /** Why the check was not observed. */
   readonly reason?: string;
+  /** For `known-breach` and `unexpected-pass`: why the server is known to break the rule. */
+  readonly knownBreach?: string;
   /** What a passing check observed. */
   readonly observed?: string;
   readonly durationMs: number;
@@ -88,8 +95,12 @@ export interface RootCause {
   readonly cells: readonly { readonly provider: string; readonly check: string }[];
 }
 
-export function verdictOf(outcome: Outcome, broken = false): CellVerdict {
+/** A cell's verdict from Playwright's status, whether the test could not judge its target, and whether a breach was expected. */
+export function verdictOf(outcome: Outcome, broken = false, knownBreach = false): CellVerdict {
   if (broken && outcome !== 'passed') return 'broken';
+  // Playwright counts only `failed` as the expected failure; a timeout stays a failure.
+  if (knownBreach && outcome === 'failed') return 'known-breach';
+  if (knownBreach && outcome === 'passed') return 'unexpected-pass';
   if (outcome === 'passed') return 'pass';
   if (outcome === 'failed' || outcome === 'timedOut') return 'fail';
   return 'skip';
@@ -115,6 +126,8 @@ function totalsOf(verdicts: readonly CellVerdict[]): Totals {
     fail: verdicts.filter((v) => v === 'fail').length,
     skip: verdicts.filter((v) => v === 'skip').length,
     broken: verdicts.filter((v) => v === 'broken').length,
+    knownBreach: verdicts.filter((v) => v === 'known-breach').length,
+    unexpectedPass: verdicts.filter((v) => v === 'unexpected-pass').length,
   };
 }
 
@@ -141,7 +154,7 @@ export function buildConformance(records: readonly TestRecord[], run: { status: 
       continue;
     }
     if (!checks.has(r.check)) checks.set(r.check, { id: r.check, family: r.check.split('.')[0] ?? r.check, level: r.level, summary: r.summary });
-    const verdict = verdictOf(r.outcome, r.broken);
+    const verdict = verdictOf(r.outcome, r.broken, r.knownBreach !== undefined);
     const reason = r.reason ?? UNREACHED[r.outcome];
     cells.set(`${r.provider}\u0000${r.check}`, {
       provider: r.provider,
@@ -153,7 +166,8 @@ export function buildConformance(records: readonly TestRecord[], run: { status: 
       ...(r.message ? { message: r.message } : {}),
       ...(verdict === 'fail' && r.cause ? { cause: r.cause } : {}),
       ...((verdict === 'skip' || verdict === 'broken') && reason ? { reason } : {}),
-      ...(verdict === 'pass' && r.observed ? { observed: r.observed } : {}),
+      ...((verdict === 'known-breach' || verdict === 'unexpected-pass') && r.knownBreach ? { knownBreach: r.knownBreach } : {}),
+      ...((verdict === 'pass' || verdict === 'unexpected-pass') && r.observed ? { observed: r.observed } : {}),
       durationMs: Math.round(r.durationMs),
       ...(r.sleptSeconds ? { sleptSeconds: r.sleptSeconds } : {}),
       exchanges: r.exchanges?.length ?? 0,

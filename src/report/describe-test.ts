@@ -13,7 +13,8 @@ import { allureMetadata } from './allure-metadata.js';
 import { ANNOTATION } from './annotations.js';
 
 /** How a test's outcome is classed in Allure's categories (scripts/allurerc.ts), as its `outcome` label. */
-export type OutcomeLabel = 'security finding' | 'product finding' | 'broken';
+/** `known breach`: a finding the target's server is known for, an expected failure that Allure shows as passed. */
+export type OutcomeLabel = 'security finding' | 'product finding' | 'broken' | 'known breach';
 export const OUTCOME_LABEL = 'outcome';
 
 /** Labels a test's outcome for Allure: its categories, and the broken status (allure-outcomes.ts). */

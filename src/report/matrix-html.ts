@@ -50,6 +50,7 @@ interface CellData {
   readonly links: readonly ClauseLink[];
   readonly message?: string;
   readonly reason?: string;
+  readonly knownBreach?: string;
   readonly observed?: string;
   readonly durationMs: number;
   readonly sleptSeconds?: number;
@@ -88,7 +89,7 @@ function cellKey(provider: string, check: string): string {
   return `${provider} ${check}`;
 }
 
-const VERDICT_TEXT = { pass: '✓ pass', fail: '✗ fail', skip: '– skip', broken: '⚠ broken' } as const;
+const VERDICT_TEXT = { pass: '✓ pass', fail: '✗ fail', skip: '– skip', broken: '⚠ broken', 'known-breach': '◆ known breach', 'unexpected-pass': '! unexpected pass' } as const;
 
 function firstLine(text: string | undefined, max = 90): string {
   const line = (text ?? '').split('\n').find((l) => l.trim()) ?? '';
@@ -102,6 +103,8 @@ function cellNote(r: ResultEntry): string {
     return firstLine(got ? `got ${got}` : r.message, 70);
   }
   if (r.verdict === 'skip' || r.verdict === 'broken') return firstLine(r.reason, 70);
+  if (r.verdict === 'known-breach') return firstLine(r.knownBreach, 70);
+  if (r.verdict === 'unexpected-pass') return firstLine(`expected to fail: ${r.knownBreach ?? 'a known breach'}`, 70);
   return '';
 }
 
@@ -126,7 +129,7 @@ function providerHeader(p: ProviderEntry): string {
       <div class="pid"><code>${esc(p.id)}</code></div>
       ${target}
       ${doc}
-      <div class="ptotals"><span class="n pass" title="${t.pass} passed">${t.pass}</span><span class="n fail" title="${t.fail} failed">${t.fail}</span><span class="n skip" title="${t.skip} skipped">${t.skip}</span>${t.broken ? `<span class="n broken" title="${t.broken} not judged (broken)">${t.broken}</span>` : ''}</div>
+      <div class="ptotals"><span class="n pass" title="${t.pass} passed">${t.pass}</span><span class="n fail" title="${t.fail} failed">${t.fail}</span><span class="n skip" title="${t.skip} skipped">${t.skip}</span>${t.broken ? `<span class="n broken" title="${t.broken} not judged (broken)">${t.broken}</span>` : ''}${t.knownBreach ? `<span class="n known-breach" title="${t.knownBreach} known breaches (expected failures)">${t.knownBreach}</span>` : ''}${t.unexpectedPass ? `<span class="n unexpected-pass" title="${t.unexpectedPass} known breaches that passed">${t.unexpectedPass}</span>` : ''}</div>
     </th>`;
 }
 
@@ -163,6 +166,7 @@ export function matrixHtml(report: ConformanceReport, evidence: EvidenceLookup):
       links: [...(p?.document?.url ? [{ name: p.document.title, url: p.document.url }] : []), ...rfcLinks(r.rule)],
       ...(r.message ? { message: r.message } : {}),
       ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.knownBreach ? { knownBreach: r.knownBreach } : {}),
       ...(r.observed ? { observed: r.observed } : {}),
       durationMs: r.durationMs,
       ...(r.sleptSeconds ? { sleptSeconds: r.sleptSeconds } : {}),
@@ -227,6 +231,8 @@ export function matrixHtml(report: ConformanceReport, evidence: EvidenceLookup):
     <span class="chip fail">${t.fail} failed</span>
     <span class="chip skip">${t.skip} skipped</span>
     ${t.broken ? `<span class="chip broken">${t.broken} not judged (broken)</span>` : ''}
+    ${t.knownBreach ? `<span class="chip known-breach">${t.knownBreach} known breach${t.knownBreach === 1 ? '' : 'es'}</span>` : ''}
+    ${t.unexpectedPass ? `<span class="chip unexpected-pass">${t.unexpectedPass} unexpected pass${t.unexpectedPass === 1 ? '' : 'es'}</span>` : ''}
     <span class="muted">run ${esc(report.status)} · ${esc(when(report.generatedAt))}</span>
   </p>
 </header>
@@ -234,7 +240,7 @@ export function matrixHtml(report: ConformanceReport, evidence: EvidenceLookup):
   <label>Provider <select id="filter-provider">${option('', 'All providers')}${providers.map((p) => option(p.id, p.name === p.id ? p.id : `${p.name} (${p.id})`)).join('')}</select></label>
   <label>Family <select id="filter-family">${option('', 'All families')}${families.map((f) => option(f, f)).join('')}</select></label>
   <label>Level <select id="filter-level">${option('', 'MUST and SHOULD')}${option('MUST', 'MUST')}${option('SHOULD', 'SHOULD')}</select></label>
-  <label>Verdict <select id="filter-verdict">${option('', 'Any verdict')}${option('fail', 'Failed')}${option('skip', 'Skipped')}${option('broken', 'Broken (not judged)')}${option('pass', 'Passed')}</select></label>
+  <label>Verdict <select id="filter-verdict">${option('', 'Any verdict')}${option('fail', 'Failed')}${option('skip', 'Skipped')}${option('broken', 'Broken (not judged)')}${option('known-breach', 'Known breach (expected)')}${option('unexpected-pass', 'Unexpected pass')}${option('pass', 'Passed')}</select></label>
   <span id="shown" class="muted" aria-live="polite"></span>
 </form>
 ${problems ? `<section class="problems">${problems}</section>` : ''}
@@ -257,6 +263,8 @@ ${causes ? `<section class="causes" aria-label="Root causes">${causes}</section>
   <span class="cell-demo fail">✗ fail</span> it breaks it ·
   <span class="cell-demo skip">– skip</span> it could not be observed on this target (the reason is in the cell) ·
   <span class="cell-demo broken">⚠ broken</span> the target could not be judged at all (not a finding) ·
+  <span class="cell-demo known-breach">◆ known breach</span> it breaks the rule, as known of this server (the reason is in the cell; the run does not fail for it) ·
+  <span class="cell-demo unexpected-pass">! unexpected pass</span> a known breach that passed: the server now honours the rule ·
   <span class="na">—</span> the contract does not state the rule.
   Click a cell for its rule and evidence; secrets are redacted.
 </footer>

@@ -2,10 +2,10 @@
  * The conformance matrix as Markdown (conformance.md, and the GitHub job summary): the grid, then
  * every failure with its full message and every skip with its reason.
  */
-import type { ConformanceReport, ResultEntry } from './conformance.js';
+import type { ConformanceReport, ResultEntry, Totals } from './conformance.js';
 import { cellOf } from './conformance.js';
 
-const SYMBOL = { pass: '✅ pass', fail: '❌ fail', skip: '⏭️ skip', broken: '⚠️ broken' } as const;
+const SYMBOL = { pass: '✅ pass', fail: '❌ fail', skip: '⏭️ skip', broken: '⚠️ broken', 'known-breach': '🔷 known breach', 'unexpected-pass': '❗ unexpected pass' } as const;
 const NOT_APPLICABLE = '—';
 
 function cell(text: string): string {
@@ -18,8 +18,11 @@ function fence(text: string): string {
   return `${ticks}text\n${text}\n${ticks}`;
 }
 
-function totalsLine(t: { pass: number; fail: number; skip: number; broken: number }): string {
-  return `${t.pass} passed, ${t.fail} failed, ${t.skip} skipped${t.broken ? `, ${t.broken} not judged (broken)` : ''}`;
+function totalsLine(t: Totals): string {
+  return (
+    `${t.pass} passed, ${t.fail} failed, ${t.skip} skipped${t.broken ? `, ${t.broken} not judged (broken)` : ''}` +
+    `${t.knownBreach ? `, ${t.knownBreach} known breach${t.knownBreach === 1 ? '' : 'es'}` : ''}${t.unexpectedPass ? `, ${t.unexpectedPass} unexpected pass${t.unexpectedPass === 1 ? '' : 'es'}` : ''}`
+  );
 }
 
 export function matrixMarkdown(report: ConformanceReport): string {
@@ -45,7 +48,7 @@ export function matrixMarkdown(report: ConformanceReport): string {
     out.push(`| \`${c.id}\` | ${c.level} | ${cells.join(' | ')} |`);
   }
   out.push(
-    `| **total** | | ${providers.map((p) => `${p.totals.pass}✅ ${p.totals.fail}❌ ${p.totals.skip}⏭️${p.totals.broken ? ` ${p.totals.broken}⚠️` : ''}`).join(' | ')} |`,
+    `| **total** | | ${providers.map((p) => `${p.totals.pass}✅ ${p.totals.fail}❌ ${p.totals.skip}⏭️${p.totals.broken ? ` ${p.totals.broken}⚠️` : ''}${p.totals.knownBreach ? ` ${p.totals.knownBreach}🔷` : ''}${p.totals.unexpectedPass ? ` ${p.totals.unexpectedPass}❗` : ''}`).join(' | ')} |`,
   );
   out.push('', `${NOT_APPLICABLE} the contract does not state the rule, so the check is not generated.`, '');
 
@@ -59,6 +62,18 @@ export function matrixMarkdown(report: ConformanceReport): string {
   if (failed.length) {
     out.push(`## Failures (${failed.length})`, '');
     for (const r of failed) out.push(`### ${heading(report, r)}`, '', fence(r.message ?? 'failed without a message'), '');
+  }
+  const unexpected = report.results.filter((r) => r.verdict === 'unexpected-pass');
+  if (unexpected.length) {
+    out.push(`## Unexpected passes (${unexpected.length})`, '', 'Known breaches of these servers that passed: each server now honours the rule, so its entry in the known breaches must go.', '');
+    for (const r of unexpected) out.push(`- **${heading(report, r)}**: expected to fail because ${cell(r.knownBreach ?? 'a known breach')}`);
+    out.push('');
+  }
+  const breaches = report.results.filter((r) => r.verdict === 'known-breach');
+  if (breaches.length) {
+    out.push(`## Known breaches (${breaches.length})`, '', 'Rules these servers are known to break: each check failed as expected, with the reason; none fails the run.', '');
+    for (const r of breaches) out.push(`- **${heading(report, r)}**: ${cell(r.knownBreach ?? 'a known breach')}`);
+    out.push('');
   }
   const skipped = report.results.filter((r) => r.verdict === 'skip');
   if (skipped.length) {

@@ -9,7 +9,7 @@ export const LEVEL_COLUMN = 72;
 export const PROVIDER_COLUMN = 190;
 
 export const PAGE_STYLE = `
-:root { --pass:#1a7f37; --pass-bg:#dafbe1; --fail:#cf222e; --fail-bg:#ffebe9; --skip:#9a6700; --skip-bg:#fff8c5; --broken:#57606a; --broken-bg:#eaeef2;
+:root { --pass:#1a7f37; --pass-bg:#dafbe1; --fail:#cf222e; --fail-bg:#ffebe9; --skip:#9a6700; --skip-bg:#fff8c5; --broken:#57606a; --broken-bg:#eaeef2; --breach:#8250df; --breach-bg:#fbefff; --unexpected:#bc4c00; --unexpected-bg:#fff1e5;
   --line:#d0d7de; --muted:#57606a; --head:#f6f8fa; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:#1f2328; }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
@@ -22,6 +22,7 @@ h1 { font-size: 22px; margin: 0 0 6px; }
 .chip.fail { background: var(--fail-bg); color: var(--fail); }
 .chip.skip { background: var(--skip-bg); color: var(--skip); }
 .chip.broken { background: var(--broken-bg); color: var(--broken); }
+.chip.known-breach { background: var(--breach-bg); color: var(--breach); } .chip.unexpected-pass { background: var(--unexpected-bg); color: var(--unexpected); }
 .filters { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; padding: 10px 12px; background: var(--head);
   border: 1px solid var(--line); border-radius: 8px; margin-bottom: 14px; }
 .filters label { display: flex; gap: 6px; align-items: center; font-weight: 600; }
@@ -52,13 +53,15 @@ td.cell-td { vertical-align: middle; }
 a.doc { color: #0969da; }
 .ptotals { display: flex; gap: 4px; margin-top: 4px; }
 .n { font-size: 11px; font-weight: 700; border-radius: 4px; padding: 0 5px; }
-.n.pass { background: var(--pass-bg); color: var(--pass); } .n.fail { background: var(--fail-bg); color: var(--fail); } .n.skip { background: var(--skip-bg); color: var(--skip); } .n.broken { background: var(--broken-bg); color: var(--broken); }
+.n.pass { background: var(--pass-bg); color: var(--pass); } .n.fail { background: var(--fail-bg); color: var(--fail); } .n.skip { background: var(--skip-bg); color: var(--skip); } .n.broken { background: var(--broken-bg); color: var(--broken); } .n.known-breach { background: var(--breach-bg); color: var(--breach); } .n.unexpected-pass { background: var(--unexpected-bg); color: var(--unexpected); }
 button.cell { display: block; width: 100%; text-align: left; font: inherit; cursor: pointer; border: 1px solid transparent; border-radius: 6px; padding: 4px 8px; }
 button.cell:hover, button.cell:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
 button.cell.pass { background: var(--pass-bg); color: var(--pass); }
 button.cell.fail { background: var(--fail-bg); color: var(--fail); border-color: #ff818266; }
 button.cell.skip { background: var(--skip-bg); color: var(--skip); }
 button.cell.broken { background: var(--broken-bg); color: var(--broken); }
+button.cell.known-breach { background: var(--breach-bg); color: var(--breach); }
+button.cell.unexpected-pass { background: var(--unexpected-bg); color: var(--unexpected); }
 .verdict { font-weight: 700; white-space: nowrap; }
 .note { display: block; font-size: 11.5px; color: #1f2328; opacity: .8; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 td .na { color: #8c959f; display: block; text-align: center; }
@@ -66,7 +69,7 @@ td .na { color: #8c959f; display: block; text-align: center; }
 .empty { padding: 16px; }
 .legend { margin-top: 12px; font-size: 12.5px; line-height: 1.9; }
 .cell-demo { border-radius: 4px; padding: 1px 6px; font-weight: 700; }
-.cell-demo.pass { background: var(--pass-bg); color: var(--pass); } .cell-demo.fail { background: var(--fail-bg); color: var(--fail); } .cell-demo.skip { background: var(--skip-bg); color: var(--skip); } .cell-demo.broken { background: var(--broken-bg); color: var(--broken); }
+.cell-demo.pass { background: var(--pass-bg); color: var(--pass); } .cell-demo.fail { background: var(--fail-bg); color: var(--fail); } .cell-demo.skip { background: var(--skip-bg); color: var(--skip); } .cell-demo.broken { background: var(--broken-bg); color: var(--broken); } .cell-demo.known-breach { background: var(--breach-bg); color: var(--breach); } .cell-demo.unexpected-pass { background: var(--unexpected-bg); color: var(--unexpected); }
 dialog { width: min(980px, 94vw); max-height: 88vh; border: 1px solid var(--line); border-radius: 10px; padding: 0; box-shadow: 0 12px 40px #0003; }
 dialog::backdrop { background: #1f232866; }
 .dialog-head { display: flex; justify-content: space-between; align-items: center; gap: 12px; padding: 12px 16px; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: #fff; }
@@ -77,7 +80,7 @@ dialog::backdrop { background: #1f232866; }
 #evidence-body blockquote { margin: 0; padding: 6px 12px; border-left: 3px solid #8250df; background: #f6f2ff; }
 #evidence-body pre { background: var(--head); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; white-space: pre-wrap; word-break: break-word; font-size: 12px; margin: 4px 0; }
 .verdict-line { font-weight: 700; }
-.verdict-line.pass { color: var(--pass); } .verdict-line.fail { color: var(--fail); } .verdict-line.skip { color: var(--skip); } .verdict-line.broken { color: var(--broken); }
+.verdict-line.pass { color: var(--pass); } .verdict-line.fail { color: var(--fail); } .verdict-line.skip { color: var(--skip); } .verdict-line.broken { color: var(--broken); } .verdict-line.known-breach { color: var(--breach); } .verdict-line.unexpected-pass { color: var(--unexpected); }
 details.exchange { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; }
 details.exchange > summary { cursor: pointer; padding: 6px 10px; font-size: 12.5px; }
 details.exchange > div { padding: 0 10px 8px; }
@@ -144,7 +147,7 @@ export const PAGE_SCRIPT = `
     $('#evidence-title').textContent = c.providerName + ' · ' + c.check + ' (' + c.level + ')';
     const body = $('#evidence-body');
     body.replaceChildren();
-    const words = { pass: 'passed', fail: 'failed', skip: 'skipped', broken: 'not judged (broken)' };
+    const words = { pass: 'passed', fail: 'failed', skip: 'skipped', broken: 'not judged (broken)', 'known-breach': 'failed: a known breach of this server (expected)', 'unexpected-pass': 'passed, though a known breach of this server: remove it from the known breaches' };
     body.append(el('p', { class: 'verdict-line ' + c.verdict }, (words[c.verdict] || c.verdict) + (c.outcome !== 'passed' && c.outcome !== 'failed' && c.outcome !== 'skipped' ? ' (' + c.outcome + ')' : '') + ' · ' + c.durationMs + ' ms' + (c.sleptSeconds ? ' · slept ' + c.sleptSeconds + ' s' : '')));
     body.append(el('p', {}, c.summary));
     body.append(el('h3', {}, 'Rule'), el('blockquote', {}, c.rule || '(no rule recorded)'));
@@ -153,12 +156,13 @@ export const PAGE_SCRIPT = `
       c.links.forEach((l, i) => { if (i) p.append(' · '); p.append(el('a', { href: l.url, target: '_blank', rel: 'noopener noreferrer' }, l.name)); });
       body.append(p);
     }
+    if (c.knownBreach) body.append(el('h3', {}, 'Known breach'), el('pre', { class: 'reason' }, c.knownBreach));
     if (c.message) body.append(el('h3', {}, 'Why it failed'), el('pre', { class: 'message' }, c.message));
     if (c.reason) body.append(el('h3', {}, c.verdict === 'broken' ? 'Why it was not judged' : 'Why it was skipped'), el('pre', { class: 'reason' }, c.reason));
     if (c.observed) body.append(el('h3', {}, 'Observed'), el('pre', {}, c.observed));
     body.append(el('h3', {}, 'Exchanges (' + c.exchangeCount + ', secrets redacted)'));
     if (!c.exchanges.length) body.append(el('p', { class: 'muted' }, 'No exchange was recorded.'));
-    c.exchanges.forEach((x, i) => body.append(exchange(x, c.verdict === 'fail' && i === c.exchanges.length - 1)));
+    c.exchanges.forEach((x, i) => body.append(exchange(x, (c.verdict === 'fail' || c.verdict === 'known-breach') && i === c.exchanges.length - 1)));
     if (c.evidence) body.append(el('p', {}, 'Full evidence: ', el('a', { href: c.evidence }, c.evidence)));
     if (!dialog.open) dialog.showModal();
     history.replaceState(null, '', '#' + encodeURIComponent(key));

@@ -53,7 +53,7 @@ export class ConformanceMatrixReporter implements Reporter {
     const summary = this.#options.stepSummary ?? process.env.GITHUB_STEP_SUMMARY;
     if (summary) appendFileSync(summary, `${matrixMarkdown(report)}\n`);
     const t = report.totals;
-    console.log(`Conformance matrix: ${t.pass} passed, ${t.fail} failed, ${t.skip} skipped${t.broken ? `, ${t.broken} not judged (broken)` : ''} → ${relative(process.cwd(), join(dir, 'index.html')) || 'index.html'}`);
+    console.log(`Conformance matrix: ${t.pass} passed, ${t.fail} failed, ${t.skip} skipped${t.broken ? `, ${t.broken} not judged (broken)` : ''}${t.knownBreach ? `, ${t.knownBreach} known breach${t.knownBreach === 1 ? '' : 'es'}` : ''}${t.unexpectedPass ? `, ${t.unexpectedPass} unexpected pass${t.unexpectedPass === 1 ? '' : 'es'}` : ''} → ${relative(process.cwd(), join(dir, 'index.html')) || 'index.html'}`);
   }
 
   printsToStdio(): boolean {

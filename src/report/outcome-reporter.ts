@@ -11,7 +11,9 @@
  *   130 interrupted (Playwright's own)
  *
  * MUST checks that were skipped (not observable on this target) are counted in the summary line too,
- * so a green exit code never hides them.
+ * so a green exit code never hides them. So are known breaches (checks a third-party server is known to
+ * break, expected to fail with the reason): they fail no run, but a known breach that passed does
+ * (exit 1 with the findings), since the server now honours the rule and its entry must go.
  */
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { buildConformance } from './conformance.js';
@@ -19,7 +21,7 @@ import { recordOf, shownAttempt } from './test-record.js';
 
 export const EXIT_CODE = { conforms: 0, findings: 1, broken: 2, findingsAndBroken: 3 } as const;
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string, words = `${word}s`): string => `${n} ${n === 1 ? word : words}`;
 
 function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim())?.trim() ?? text;
@@ -40,9 +42,11 @@ export function outcomeOf(tests: readonly TestCase[], finished: ReadonlyMap<Test
   const brokenProviders = report.providers.filter((p) => p.broken !== undefined);
   const brokenCells = report.results.filter((r) => r.verdict === 'broken' && !brokenProviders.some((p) => p.id === r.provider));
   const mustSkipped = report.results.filter((r) => r.verdict === 'skip' && r.level === 'MUST').length;
+  const knownBreaches = report.results.filter((r) => r.verdict === 'known-breach').length;
+  const unexpectedPasses = report.results.filter((r) => r.verdict === 'unexpected-pass').length;
   // A run Playwright calls failed for no finding and nothing broken failed in the harness (the leak scan, a reporter).
-  const harnessFailed = status === 'failed' && !findings.length && !problems && !brokenProviders.length && !brokenCells.length;
-  const hasFindings = findings.length > 0 || problems > 0;
+  const harnessFailed = status === 'failed' && !findings.length && !problems && !brokenProviders.length && !brokenCells.length && !unexpectedPasses;
+  const hasFindings = findings.length > 0 || problems > 0 || unexpectedPasses > 0;
   const hasBroken = brokenProviders.length > 0 || brokenCells.length > 0 || harnessFailed;
   const code = (hasFindings ? EXIT_CODE.findings : 0) | (hasBroken ? EXIT_CODE.broken : 0);
 
@@ -51,7 +55,9 @@ export function outcomeOf(tests: readonly TestCase[], finished: ReadonlyMap<Test
     `${plural(findings.length + problems, 'finding')}${mustFindings ? ` (${mustFindings} MUST)` : ''}`,
     ...(brokenProviders.length ? [`${plural(brokenProviders.length, 'provider')} not judged (broken)`] : []),
     ...(brokenCells.length ? [`${plural(brokenCells.length, 'check')} broken by a harness error`] : []),
+    ...(unexpectedPasses ? [`${plural(unexpectedPasses, 'known breach', 'known breaches')} passed (the server now honours the rule: remove it from its known breaches)`] : []),
     ...(harnessFailed ? ['the run failed outside the checks (see above)'] : []),
+    ...(knownBreaches ? [`${plural(knownBreaches, 'known breach', 'known breaches')} (expected failures)`] : []),
     `${plural(mustSkipped, 'MUST check')} skipped`,
   ];
   lines.push(`authconform: ${parts.join(' · ')} → exit ${code}`);

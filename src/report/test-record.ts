@@ -24,6 +24,8 @@ export interface TestRecord {
   readonly preflight?: boolean;
   /** What a failed check's finding comes from, shared by findings of one root cause. */
   readonly cause?: string;
+  /** Why the target's server is known to break this check: the test was an expected failure. */
+  readonly knownBreach?: string;
   readonly level?: Level;
   /** What must hold: the title after `<check id>: `. */
   readonly summary: string;
@@ -98,6 +100,7 @@ export function recordOf(test: TestLike, result: ResultLike | undefined): TestRe
     ...(get(ANNOTATION.verdict) === BROKEN ? { broken: true } : {}),
     ...(get(ANNOTATION.preflight) !== undefined ? { preflight: true } : {}),
     ...(get(ANNOTATION.cause) ? { cause: get(ANNOTATION.cause) } : {}),
+    ...(get(ANNOTATION.knownBreach) !== undefined ? { knownBreach: get(ANNOTATION.knownBreach) } : {}),
     ...(level === 'MUST' || level === 'SHOULD' ? { level: level as Level } : {}),
     ...(get(ANNOTATION.source) !== undefined ? { rule: get(ANNOTATION.source) } : {}),
     ...(message ? { message } : {}),

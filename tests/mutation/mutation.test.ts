@@ -37,7 +37,7 @@ describe('mutation run over the seed specs', () => {
     assert.deepEqual(never, []);
   });
 
-  it('covers the five seed providers and the OAuth 2.0 spec', () => {
-    assert.deepEqual(results.map((r) => r.spec).sort(), ['basic-key-token', 'identity-credentials', 'oauth2', 'private-tokens', 'vidizmo', 'waldo']);
+  it('covers the five seed providers, the OAuth 2.0 spec and the specs of the two other third-party servers', () => {
+    assert.deepEqual(results.map((r) => r.spec).sort(), ['basic-key-token', 'better-auth', 'identity-credentials', 'oauth2', 'oauth2-mock-server', 'private-tokens', 'vidizmo', 'waldo']);
   });
 });

@@ -24,5 +24,7 @@ describe('Allure categories', () => {
     assert.equal(category('skipped', { severity: 'critical' }), 'Skipped MUST checks');
     assert.equal(category('skipped', { severity: 'normal' }), undefined);
     assert.equal(category('passed', {}), undefined);
+    // An expected failure (Playwright's test.fail) is a passed result in Allure; its label files it.
+    assert.equal(category('passed', { outcome: 'known breach' }), 'Known breaches (expected failures of a third-party server, with the reason)');
   });
 });

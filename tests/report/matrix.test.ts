@@ -47,12 +47,12 @@ describe('conformance matrix reporter', () => {
     const { dir, report, printed } = await runReporter(t, syntheticRun());
     assert.equal(report.version, CONFORMANCE_VERSION);
     assert.equal(report.generatedAt, NOW.toISOString());
-    assert.deepEqual(report.totals, { pass: 7, fail: 1, skip: 1, broken: 0 });
+    assert.deepEqual(report.totals, { pass: 7, fail: 1, skip: 1, broken: 0, knownBreach: 0, unexpectedPass: 0 });
     assert.deepEqual(
       report.providers.map((p) => [p.id, p.name, p.target?.kind, p.document?.url, p.totals]),
       [
-        ['alpha', 'Alpha API', 'mock', 'https://docs.alpha.example/auth', { pass: 3, fail: 1, skip: 0, broken: 0 }],
-        ['beta', 'Beta Cloud', 'live', undefined, { pass: 4, fail: 0, skip: 1, broken: 0 }],
+        ['alpha', 'Alpha API', 'mock', 'https://docs.alpha.example/auth', { pass: 3, fail: 1, skip: 0, broken: 0, knownBreach: 0, unexpectedPass: 0 }],
+        ['beta', 'Beta Cloud', 'live', undefined, { pass: 4, fail: 0, skip: 1, broken: 0, knownBreach: 0, unexpectedPass: 0 }],
       ],
     );
     // Catalog order: families, then within a family the order the providers' own tests give
