@@ -98,6 +98,8 @@ export async function runMock(argv: string[], io: MockIo = processIo): Promise<n
       ...(parsed.ttl !== undefined && { ttl: parsed.ttl }),
       ...(parsed.idle !== undefined && { idle: parsed.idle }),
       log: (line) => io.out(`${line}\n`),
+      // A client developer's mock expires tokens in real time (and faster with /__test/clock/advance).
+      realTime: true,
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Contract } from '../contract/model.js';
-import { issuedParts, probeView } from '../contract/model.js';
+import { chosenExpiry, issuedParts, probeView } from '../contract/model.js';
 import { Authenticator } from './auth.js';
 import { TestClock } from './clock.js';
 import type { MockContext } from './context.js';
@@ -26,6 +26,11 @@ export interface MockBehaviour {
   readonly ttl?: number;
   /** Replaces lifetime.idle.seconds. */
   readonly idle?: number;
+  /**
+   * Follow real time between clock advances (a mock for client developers). By default the clock
+   * stands still between advances, so the harness's verdicts never depend on the machine's load.
+   */
+  readonly realTime?: boolean;
 }
 
 /** One request, as a client would send it. */
@@ -72,14 +77,15 @@ export async function createMockContext(contract: Contract, options: MockBehavio
   if (fault instanceof Error) throw fault;
   const ttl = lifetimeOverride(options.ttl, contract.lifetime?.ttl?.seconds, 'ttl');
   const idle = lifetimeOverride(options.idle, contract.lifetime?.idle?.seconds, 'idle');
-  const clock = new TestClock();
+  const clock = new TestClock({ realTime: options.realTime === true });
   const sessions = new SessionStore(contract.token.part, () => clock.nowMs());
   const mint = await createMint(contract, fault);
   const user = `user-${randomUUID()}`;
   const secondUser = contract.mock.secondAccount ? `user-${randomUUID()}` : undefined;
   const auth = new Authenticator(contract, fault, clock, sessions, mint, new Set(issuedParts(contract).keys()), secondUser);
   const routes = contractRoutes(contract);
-  const numeric = contract.tokens?.create.expiry.format === 'unix' ? new Set([contract.tokens.create.expiry.var]) : new Set<string>();
+  const chosen = chosenExpiry(contract);
+  const numeric = chosen?.format === 'unix' ? new Set([chosen.var]) : new Set<string>();
   const readers = new Map<string, RequestReader>(routes.map((r) => [r.key, new RequestReader(r.request, fault, r.kind === 'tokens.create' ? numeric : undefined)]));
   const probeErrors = new Map(
     routes.flatMap((r) => (r.probe?.errors && !fault.is('probe-errors-ignored') ? [[r.key, new ErrorReplies(probeView(contract, r.probe), fault, clock)] as const] : [])),

@@ -1,7 +1,9 @@
 /**
- * The test clock: real time plus an offset that only grows. Every expiry decision of the mock reads
- * this clock, so a suite moves time forward with `POST /__test/clock/advance` instead of sleeping,
- * while a mock started from the command line still expires tokens in real time.
+ * The test clock. Every expiry decision of the mock reads it, so a suite moves time forward with
+ * `POST /__test/clock/advance` instead of sleeping. A mock the harness judges stands still between
+ * advances (its time is the time it started plus what was advanced), so a verdict never depends on how
+ * busy the machine is: a check that presents a token at TTL − 2 s gets the same answer under load.
+ * A mock started from the command line for client developers follows real time plus the offset.
  */
 import type { Incoming, Reply } from './exchange.js';
 import { jsonReply } from './exchange.js';
@@ -16,9 +18,15 @@ export const ADVANCE_PATH = '/__test/clock/advance';
 
 export class TestClock {
   #offsetMs = 0;
+  /** Undefined: real time; else the fixed start the offset is added to. */
+  readonly #startMs: number | undefined;
+
+  constructor(options: { readonly realTime?: boolean } = {}) {
+    this.#startMs = options.realTime ? undefined : Date.now();
+  }
 
   nowMs(): number {
-    return Date.now() + this.#offsetMs;
+    return (this.#startMs ?? Date.now()) + this.#offsetMs;
   }
 
   /** Epoch seconds, as the clock protocol reports them. */
