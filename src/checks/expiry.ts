@@ -1,8 +1,9 @@
 /**
  * expiry.*: lifetimes. A token works until just before its lifetime ends and is refused just after
  * with the contract's expired-token error; use resets a sliding inactivity timeout; a private token's
- * chosen expiry is honoured, and cannot be left out when the contract requires it; an expiry a
- * response reports tells the truth.
+ * chosen expiry is honoured, and cannot be left out when the contract requires it; an expiry the server
+ * picked and reported is honoured; a token that never expires still works long after, until revoked;
+ * an expiry a response reports tells the truth.
  *
  * Every boundary is reckoned on the server's clock from a time read right after the event it follows
  * (boundary.ts). A target where that much server time cannot pass (no test clock, a lifetime longer
@@ -10,7 +11,8 @@
  * successful probe hands back a new token; these checks ignore it and keep probing with the token
  * whose lifetime they measure.
  */
-import type { ResponseSpec } from '../contract/schema.js';
+import { chosenExpiry } from '../contract/model.js';
+import { MAX_LIFETIME_SECONDS, type ResponseSpec } from '../contract/schema.js';
 import { passUntil, serverNow } from './boundary.js';
 import type { Check } from './check.js';
 import { CannotObserve, Unmet, lifetimes, requireTime, type CheckContext } from './context.js';
@@ -28,11 +30,14 @@ import {
   control,
   type Credential,
 } from './flows.js';
-import { discardToken, reportedExpiry } from './private-tokens.js';
-import { pass } from './run.js';
+import { discardToken, mustRevokeToken, reportedExpiry, reportsExpiry } from './private-tokens.js';
+import { envLabel, pass } from './run.js';
 
 /** Seconds ahead of server time a custom expiry is chosen. */
 const CUSTOM_LIFETIME = 600;
+const DAY = 24 * 3600;
+/** How long after its creation a token that never expires is shown to still work: more than a year, which no lifetime of a year survives. */
+const NEVER_DAYS = 400;
 /** How far a reported expiry may be from the one reckoned (request latency, clock granularity). */
 const REPORT_TOLERANCE = 5;
 
@@ -98,14 +103,15 @@ export const expiryChecks: readonly Check[] = [
     level: 'MUST',
     summary: "a private token's chosen expiry is reported and honoured: it works at E − 2 s and is refused as expired at E + 1 s",
     source: (c) => c.tokens?.create.expiry.source ?? '',
-    applies: (c) => c.tokens !== undefined,
+    applies: (c) => chosenExpiry(c) !== undefined,
     async run(ctx) {
+      const expiry = chosenExpiry(ctx.contract);
       const spec = ctx.contract.tokens;
-      if (!spec) throw new CannotObserve('the contract declares no private tokens');
-      requireTime(ctx, CUSTOM_LIFETIME + 1);
+      if (!spec || !expiry) throw new CannotObserve('the contract declares no private tokens with a chosen expiry');
+      requireWait(ctx, CUSTOM_LIFETIME + 1, `a private token created to expire ${CUSTOM_LIFETIME} s ahead, the nearest expiry this check chooses`);
       const login = await mustAcquire(ctx, 'log in to create a private token');
       const chosen = (await serverNow(ctx)) + CUSTOM_LIFETIME;
-      const chosenText = formatExpiry(chosen, spec.create.expiry.format);
+      const chosenText = formatExpiry(chosen, expiry.format);
       const token = await mustCreateToken(ctx, login, chosen);
       try {
         const reported = reportedExpiry(spec.create.response, token.parts);
@@ -132,11 +138,11 @@ export const expiryChecks: readonly Check[] = [
     level: 'MUST',
     summary: 'a private token cannot be created without an expiry: malformed, and no token issued',
     source: (c) => c.tokens?.create.expiry.source ?? '',
-    applies: (c) => c.tokens?.create.expiry.required === true,
+    applies: (c) => chosenExpiry(c)?.required === true,
     async run(ctx) {
-      const spec = ctx.contract.tokens;
-      if (!spec) throw new CannotObserve('the contract declares no private tokens');
-      const omitted = spec.create.expiry.var;
+      const expiry = chosenExpiry(ctx.contract);
+      if (!expiry) throw new CannotObserve('the contract declares no private tokens with a chosen expiry');
+      const omitted = expiry.var;
       const login = await mustAcquire(ctx, 'log in to create a private token');
       await control(ctx, login);
       const { res, credential } = await createToken(ctx, login, undefined, `create a private token without ${omitted}`);
@@ -147,6 +153,82 @@ export const expiryChecks: readonly Check[] = [
       }
       mustRefuse(ctx, res, 'malformed', what);
       return pass(`refused with ${res.status} and no token`);
+    },
+  },
+  {
+    id: 'expiry.server',
+    family: 'expiry',
+    level: 'MUST',
+    summary: 'the expiry the server picked for a private token, as the create response reports it, is honoured: it works at E − 2 s and is refused as expired at E + 1 s',
+    source: (c) => c.tokens?.create.expiry.source ?? '',
+    applies: (c) => c.tokens?.create.expiry.mode === 'server' && reportsExpiry(c.tokens.create.response),
+    async run(ctx) {
+      const spec = ctx.contract.tokens;
+      if (spec?.create.expiry.mode !== 'server') throw new CannotObserve('the contract declares no private tokens whose expiry the server picks');
+      const login = await mustAcquire(ctx, 'log in to create a private token');
+      const token = await mustCreateToken(ctx, login, undefined);
+      const issued = await serverNow(ctx);
+      let ended = false;
+      try {
+        const reported = reportedExpiry(spec.create.response, token.parts, issued);
+        const raw = reported ? token.parts[reported.name] : undefined;
+        if (!reported || reported.at === undefined || reported.at <= issued + 2) {
+          throw new Unmet(
+            `the create response to report the expiry the server picked, a time ahead${reported ? ` in ${reported.name}` : ''} (tokens.create.expiry.mode: server)`,
+            raw === undefined ? 'it reports nothing' : `it reports ${raw}`,
+          );
+        }
+        const at = reported.at;
+        const text = `${raw} (${reported.name})`;
+        if (at - issued > MAX_LIFETIME_SECONDS) throw new CannotObserve(`the reported expiry ${text} is more than ten years ahead: no clock is advanced that far`);
+        requireWait(ctx, Math.ceil(at - issued) + 1, `the expiry the server reported, ${Math.round(at - issued)} s after creation`);
+        await passUntil(ctx, at - 2, 'before');
+        await mustWork(ctx, token, `the private token to still work 2 s before the expiry the server reported, ${text}`, 'probe with the private token at E − 2 s');
+        await passUntil(ctx, at + 1, 'after');
+        const res = await probe(ctx, token, undefined, 'probe with the private token at E + 1 s');
+        mustRefuse(ctx, res, 'expired', `the private token 1 s after the expiry the server reported, ${text},`);
+        ended = true;
+        return pass(`the server reported ${text}: works at E − 2 s, refused at E + 1 s with ${res.status}`);
+      } finally {
+        if (!ended) await discardToken(ctx, await loginNow(ctx, login, issued), token);
+      }
+    },
+  },
+  {
+    id: 'expiry.never',
+    family: 'expiry',
+    level: 'MUST',
+    summary: `a private token valid until revoked still works ${NEVER_DAYS} days after creation, and is refused once revoked`,
+    source: (c) => c.tokens?.create.expiry.source ?? '',
+    applies: (c) => c.tokens?.create.expiry.mode === 'never',
+    async run(ctx) {
+      const spec = ctx.contract.tokens;
+      if (spec?.create.expiry.mode !== 'never') throw new CannotObserve('the contract declares no private tokens that never expire');
+      const wait = NEVER_DAYS * DAY;
+      requireWait(ctx, wait, `a private token that never expires, judged ${NEVER_DAYS} days after its creation`);
+      const login = await mustAcquire(ctx, 'log in to create a private token');
+      const token = await mustCreateToken(ctx, login, undefined);
+      const issued = await serverNow(ctx);
+      let ended = false;
+      try {
+        await control(ctx, token);
+        await passUntil(ctx, issued + wait, 'after');
+        await mustWork(
+          ctx,
+          token,
+          `the private token, valid until revoked (tokens.create.expiry.mode: never), to still work ${NEVER_DAYS} days after its creation`,
+          `probe with the private token ${NEVER_DAYS} days after its creation`,
+        );
+        // The login that created it has long run out: revoking needs a login of now.
+        const now = await loginNow(ctx, login, issued);
+        await mustRevokeToken(ctx, now, token, 'revoke the private token');
+        ended = true;
+        const res = await probe(ctx, token, undefined, 'probe with the revoked private token');
+        mustRefuse(ctx, res, 'revoked', `the private token that never expires, once revoked,`);
+        return pass(`works ${NEVER_DAYS} days after creation; refused with ${res.status} once revoked`);
+      } finally {
+        if (!ended) await discardToken(ctx, await loginNow(ctx, login, issued), token);
+      }
     },
   },
   {
@@ -178,6 +260,27 @@ export const expiryChecks: readonly Check[] = [
     },
   },
 ];
+
+/**
+ * Skips unless `seconds` of server time can pass. A private token's expiry is the token's own (chosen,
+ * reported or none), so the target's shorter login lifetimes (AUTHCONFORM_<ID>_TTL / _IDLE) do not
+ * shorten the wait: only the test clock or a longer allowed wait make the check run.
+ */
+function requireWait(ctx: CheckContext, seconds: number, what: string): void {
+  if (ctx.time.cannotPass(seconds) === undefined) return;
+  const label = envLabel(ctx.contract.id);
+  throw new CannotObserve(
+    `needs ${Math.ceil(seconds)} s of server time (${what}) and the target has no test clock; set AUTHCONFORM_MAX_WAIT=${Math.ceil(ctx.time.slept() + seconds)} (or AUTHCONFORM_${label}_MAX_WAIT), or give the target the test clock (AUTHCONFORM_${label}_CLOCK=1). AUTHCONFORM_${label}_TTL / _IDLE shorten login tokens only, not this wait.`,
+  );
+}
+
+/** The login, or a new one when server time has passed beyond its lifetime since `since` (epoch s). */
+async function loginNow(ctx: CheckContext, login: Credential, since: number): Promise<Credential> {
+  const { ttl, idle } = lifetimes(ctx);
+  const passed = (await serverNow(ctx)) - since;
+  const outlived = (ttl !== undefined && passed >= ttl - 2) || (idle !== undefined && passed >= idle - 2);
+  return outlived ? mustAcquire(ctx, 'log in again: the first login has run out') : login;
+}
 
 /** Names of the parts of a response that report a lifetime. */
 function lifetimeReports(spec: ResponseSpec | undefined): string[] {

@@ -7,7 +7,7 @@
  * left open (ledger.ts, release.ts).
  */
 import { DEFAULT_AUTH_HEADER, type RequestSpec, type ResponseSpec } from '../contract/schema.js';
-import { getPointer, render, renderJson, type Vars } from '../contract/template.js';
+import { getPointer, placeholders, render, renderJson, type Vars } from '../contract/template.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { Unmet, type CheckContext } from './context.js';
 import { describeResolved, errorSpecProblem, observed, successProblem } from './expect.js';
@@ -99,16 +99,25 @@ export function buildRequest(ctx: CheckContext, spec: RequestSpec, opts: SendOpt
   const vars = varsFor(ctx, opts.credential, opts.vars);
   const encoded: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(vars)) encoded[k] = v === undefined ? undefined : encodeURIComponent(v);
+  // A path placeholder a check drops (an omitted id) leaves its segment empty, never the literal '{name}'.
+  for (const name of placeholders(spec.path)) encoded[name] ??= '';
   const path = render(spec.path, encoded) ?? spec.path;
   const url = new URL(ctx.target.baseUrl + path);
   for (const [k, t] of Object.entries(spec.query ?? {})) {
     const v = render(t, vars);
     if (v !== undefined) url.searchParams.set(k, v);
   }
+  // Header names are case-insensitive: a later value replaces an earlier one of the same name in any
+  // case, and a declared Content-Type (an acquire case's) replaces the body's default one.
   const headers: Record<string, string> = {};
+  const setHeader = (name: string, value: string): void => {
+    for (const k of Object.keys(headers)) if (k.toLowerCase() === name.toLowerCase()) delete headers[k];
+    headers[name] = value;
+  };
+  const hasHeader = (name: string): boolean => Object.keys(headers).some((k) => k.toLowerCase() === name.toLowerCase());
   for (const [k, t] of Object.entries(spec.headers ?? {})) {
     const v = render(t, vars);
-    if (v !== undefined) headers[k] = v;
+    if (v !== undefined) setHeader(k, v);
   }
   // Client authentication first; a presented token is added after it.
   if (typeof spec.auth === 'object') {
@@ -116,23 +125,23 @@ export function buildRequest(ctx: CheckContext, spec: RequestSpec, opts: SendOpt
     if (value !== undefined) {
       const encodedValue = spec.auth.scheme === 'Basic' ? Buffer.from(value).toString('base64') : value;
       const word = SCHEME_WORD[spec.auth.scheme];
-      headers[spec.auth.header ?? DEFAULT_AUTH_HEADER] = word ? `${word} ${encodedValue}` : encodedValue;
+      setHeader(spec.auth.header ?? DEFAULT_AUTH_HEADER, word ? `${word} ${encodedValue}` : encodedValue);
     }
   }
   let presentedForm: Record<string, string> = {};
   if (presentToken) {
     if (!opts.credential) throw new TypeError('a credential is needed to present a token');
     const p = presentation(ctx, opts.credential, opts.variant);
-    Object.assign(headers, p.headers);
+    for (const [k, v] of Object.entries(p.headers)) setHeader(k, v);
     for (const [k, v] of Object.entries(p.query)) url.searchParams.set(k, v);
     presentedForm = p.form;
   }
   let body: string | undefined;
   if (spec.body?.json !== undefined) {
-    headers['content-type'] = 'application/json';
+    if (!hasHeader('content-type')) headers['content-type'] = 'application/json';
     body = JSON.stringify(renderJson(spec.body.json, vars));
   } else if (spec.body?.form !== undefined || Object.keys(presentedForm).length) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (!hasHeader('content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
     const form = new URLSearchParams();
     for (const [k, t] of Object.entries(spec.body?.form ?? {})) {
       const v = render(t, vars);
@@ -142,7 +151,7 @@ export function buildRequest(ctx: CheckContext, spec: RequestSpec, opts: SendOpt
     body = form.toString();
   }
   if (opts.rawBody !== undefined) body = opts.rawBody;
-  Object.assign(headers, opts.headers ?? {});
+  for (const [k, v] of Object.entries(opts.headers ?? {})) setHeader(k, v);
   return { method: opts.method ?? spec.method, url: url.toString(), headers, ...(body !== undefined ? { body } : {}), purpose: opts.purpose };
 }
 
@@ -387,21 +396,24 @@ export function parseExpiry(value: string, format: 'iso8601' | 'unix'): number |
   return Number.isNaN(t) ? undefined : t / 1000;
 }
 
-/** Creates a private token expiring at `expiresAt` (epoch s), or with no expiry when undefined. */
+/**
+ * Creates a private token expiring at `expiresAt` (epoch s), or with no expiry when undefined. Only a
+ * chosen expiry (tokens.create.expiry.mode: chosen) is sent; the server's own or none ignores it.
+ */
 export async function createToken(ctx: CheckContext, login: Credential, expiresAt: number | undefined, purpose = 'create a private token') {
   const spec = ctx.contract.tokens;
   if (!spec) throw new TypeError('the contract has no tokens');
-  const { var: name, format } = spec.create.expiry;
+  const expiry = spec.create.expiry;
   const out = await issue(ctx, spec.create, {
     purpose,
     credential: login,
-    vars: { [name]: expiresAt === undefined ? undefined : formatExpiry(expiresAt, format) },
+    vars: expiry.mode === 'chosen' ? { [expiry.var]: expiresAt === undefined ? undefined : formatExpiry(expiresAt, expiry.format) } : {},
   });
   if (out.credential) noteIssued(ctx, spec.create.response, out.credential, login);
   return out;
 }
 
-export async function mustCreateToken(ctx: CheckContext, login: Credential, expiresAt: number): Promise<Credential> {
+export async function mustCreateToken(ctx: CheckContext, login: Credential, expiresAt: number | undefined): Promise<Credential> {
   const { res, credential, problem } = await createToken(ctx, login, expiresAt);
   if (!credential) {
     throw new Unmet(`creating a private token to answer ${ctx.contract.tokens?.create.response.status} with a token`, `${problem ?? 'no token'}: ${observed(res)}`);

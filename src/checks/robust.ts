@@ -7,7 +7,7 @@
  * of a live server a firewall may block the account for them.
  */
 import { randomBytes } from 'node:crypto';
-import { issuedParts } from '../contract/model.js';
+import { chosenExpiry, issuedParts } from '../contract/model.js';
 import type { Contract } from '../contract/model.js';
 import type { RequestSpec, ResponseSpec } from '../contract/schema.js';
 import { jsonTemplates, placeholders, render } from '../contract/template.js';
@@ -180,7 +180,7 @@ async function fillers(ctx: CheckContext, spec: RequestSpec, credential: Credent
     ...Object.values(spec.body?.form ?? {}),
   ];
   const out: Record<string, string> = {};
-  const expiry = ctx.contract.tokens?.create.expiry;
+  const expiry = chosenExpiry(ctx.contract);
   for (const name of templates.flatMap(placeholders)) {
     if (known[name] !== undefined || name in out) continue;
     out[name] = expiry && name === expiry.var ? formatExpiry((await ctx.time.now()) + 600, expiry.format) : `authconform-none-${ctx.run}`;

@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { SpecError, SpecErrors } from './errors.js';
-import type { Contract, Position } from './model.js';
+import type { Contract, ContractTokens, Position, TokenExpiry } from './model.js';
 import { LOAD_LIMITS, readSpecFile, readYaml, type LoadLimits } from './read.js';
 import { semanticProblems, unfinishedProblems, type Locate, type RuleProblem } from './rules.js';
 import { specJsonSchema, type ContractSpec } from './schema.js';
@@ -121,11 +121,13 @@ export function parseContract(text: string, file: string, limits: LoadLimits = L
 function resolve(spec: ContractSpec, file: string, at: (pointer: string) => Position | undefined): Contract {
   const scheme = spec.present.scheme;
   const part = spec.token.part ?? 'token';
+  const { tokens, ...rest } = spec;
   return {
-    ...spec,
+    ...rest,
     file,
     token: { ...spec.token, part },
     probes: spec.probes ?? [],
+    ...(tokens ? { tokens: resolveTokens(tokens) } : {}),
     present: {
       in: spec.present.field !== undefined ? 'form' : spec.present.query !== undefined ? 'query' : 'header',
       name: spec.present.field ?? spec.present.query ?? spec.present.header ?? 'Authorization',
@@ -136,6 +138,27 @@ function resolve(spec: ContractSpec, file: string, at: (pointer: string) => Posi
       source: spec.present.source,
     },
     at,
+  };
+}
+
+/**
+ * The long-lived tokens with their expiry mode made explicit and a rotation by sequence apart from one
+ * by request. The rules have made sure a chosen expiry has its var, format and required, and a rotation
+ * either its request and response or its sequence.
+ */
+function resolveTokens(tokens: NonNullable<ContractSpec['tokens']>): ContractTokens {
+  const { mode = 'chosen', var: name, format, required, source } = tokens.create.expiry;
+  const expiry: TokenExpiry =
+    mode === 'chosen' ? { mode, var: name ?? '', format: format ?? 'iso8601', required: required ?? false, source } : { mode, source };
+  const { rotate, ...rest } = tokens;
+  return {
+    ...rest,
+    create: { ...tokens.create, expiry },
+    ...(rotate?.by
+      ? { rotateSequence: { steps: rotate.by, source: rotate.source } }
+      : rotate?.request && rotate.response
+        ? { rotate: { request: rotate.request, response: rotate.response, source: rotate.source } }
+        : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * each rule sits in its file. Everything downstream (checks, mock, suites, reports) reads this type.
  * This layer imports nothing outside `src/contract/`.
  */
-import type { ContractSpec, ErrorCondition, ErrorSpec, PartSpec, RequestSpec, ResponseSpec } from './schema.js';
+import type { ContractSpec, ErrorCondition, ErrorSpec, PartSpec, RequestSpec, ResponseSpec, ROTATE_STEPS } from './schema.js';
 
 export interface Position {
   readonly line: number;
@@ -46,7 +46,38 @@ export interface ResolvedError extends ErrorSpec {
 /** One protected request of the contract: `probe` itself, or one of `probes`. */
 export type ProbeSpec = NonNullable<ContractSpec['probes']>[number];
 
-export type Contract = Omit<ContractSpec, 'present' | 'token' | 'probes'> & {
+type TokensSpec = NonNullable<ContractSpec['tokens']>;
+
+/**
+ * When a long-lived token expires, resolved: `chosen` by the client at creation (through the `var`
+ * placeholder, written in `format`, and left out only when not `required`), picked by the `server`
+ * (the create response may report it), or `never` (valid until revoked).
+ */
+export type TokenExpiry =
+  | {
+      readonly mode: 'chosen';
+      readonly var: string;
+      readonly format: 'iso8601' | 'unix';
+      readonly required: boolean;
+      readonly source: string;
+    }
+  | { readonly mode: 'server'; readonly source: string }
+  | { readonly mode: 'never'; readonly source: string };
+
+export type RotateStep = (typeof ROTATE_STEPS)[number];
+
+/**
+ * The long-lived tokens, resolved: `rotate` is the rotation by one request of its own; a rotation by a
+ * sequence of the other requests (`tokens.rotate.by` as written) is `rotateSequence` instead.
+ */
+export type ContractTokens = Omit<TokensSpec, 'create' | 'rotate'> & {
+  readonly create: Omit<TokensSpec['create'], 'expiry'> & { readonly expiry: TokenExpiry };
+  readonly rotate?: { readonly request: RequestSpec; readonly response: ResponseSpec; readonly source: string };
+  readonly rotateSequence?: { readonly steps: readonly RotateStep[]; readonly source: string };
+};
+
+export type Contract = Omit<ContractSpec, 'present' | 'token' | 'probes' | 'tokens'> & {
+  readonly tokens?: ContractTokens;
   /** Path of the spec file, as given to the loader. */
   readonly file: string;
   readonly token: ContractSpec['token'] & { readonly part: string };
@@ -140,6 +171,12 @@ export function probeView(contract: Contract, probe: ProbeSpec): Contract {
 
 function escape(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The expiry the client chooses at creation of a long-lived token, when the contract has one. */
+export function chosenExpiry(contract: Pick<Contract, 'tokens'>): Extract<TokenExpiry, { mode: 'chosen' }> | undefined {
+  const expiry = contract.tokens?.create.expiry;
+  return expiry?.mode === 'chosen' ? expiry : undefined;
 }
 
 /** Every issued-part declaration of the contract, by name (a name may be issued by several exchanges). */

@@ -7,6 +7,7 @@ import { acquireCredentials, caseRequest, fixedValues, requestKey, withoutCreden
 import type { Position } from './model.js';
 import { errorFor, HARNESS_VARS } from './model.js';
 import { SOURCE_NOTE, SpecSchema, type ContractSpec, type RequestSpec, type ResponseSpec } from './schema.js';
+import { unsampleablePattern } from './pattern.js';
 import { didYouMean } from './suggest.js';
 import { escapePointer, getPointer, jsonTemplates, placeholderOffsets, placeholders } from './template.js';
 
@@ -61,10 +62,8 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
     requests.push({ pointer: '/tokens/revoke/request', request: t.revoke.request, scope: 'after-acquire' });
     responses.push({ pointer: '/tokens/create/response', response: t.create.response });
     responses.push({ pointer: '/tokens/list/response', response: t.list.response });
-    if (t.rotate) {
-      requests.push({ pointer: '/tokens/rotate/request', request: t.rotate.request, scope: 'after-acquire' });
-      responses.push({ pointer: '/tokens/rotate/response', response: t.rotate.response });
-    }
+    if (t.rotate?.request) requests.push({ pointer: '/tokens/rotate/request', request: t.rotate.request, scope: 'after-acquire' });
+    if (t.rotate?.response) responses.push({ pointer: '/tokens/rotate/response', response: t.rotate.response });
   }
 
   (spec.acquire.alternates ?? []).forEach((alt, i) => {
@@ -76,7 +75,8 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
   const acquiredParts = Object.keys(spec.acquire.response.parts ?? {});
   const issued = new Set<string>(acquiredParts);
   for (const r of responses) for (const name of Object.keys(r.response.parts ?? {})) issued.add(name);
-  const chosen = spec.tokens ? [spec.tokens.create.expiry.var] : [];
+  const expiry = spec.tokens?.create.expiry;
+  const chosen = expiry?.var !== undefined && (expiry.mode ?? 'chosen') === 'chosen' ? [expiry.var] : [];
   const before = new Set<string>([...credentialNames, ...HARNESS_VARS]);
   const after = new Set<string>([...before, ...issued, ...chosen]);
 
@@ -157,6 +157,7 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
   if (spec.logout?.response.headers) checkHeaders('/logout/response/headers', spec.logout.response.headers, report);
   secondAccountProblems(spec, report);
   sharedPathProblems(spec, report);
+  mockServableProblems(spec, report);
   formatTwoProblems(spec, report);
   const caseIds = new Set<string>();
   (spec.acquire.cases ?? []).forEach((c, i) => {
@@ -271,9 +272,11 @@ export function semanticProblems(spec: ContractSpec, locate: Locate): RuleProble
       ...jsonTemplates(create.request.body?.json).map((t) => t.template),
       ...Object.values(create.request.body?.form ?? {}),
     ].flatMap(placeholders);
-    if (!used.includes(create.expiry.var)) {
-      report('/tokens/create/expiry/var', `The expiry placeholder '{${create.expiry.var}}' is not used by 'tokens.create.request': put it where the expiration goes, such as body.json.expiresAt.`);
+    const name = create.expiry.var;
+    if (name !== undefined && (create.expiry.mode ?? 'chosen') === 'chosen' && !used.includes(name)) {
+      report('/tokens/create/expiry/var', `The expiry placeholder '{${name}}' is not used by 'tokens.create.request': put it where the expiration goes, such as body.json.expiresAt.`);
     }
+    tokenExpiryProblems(spec.tokens, report);
     if (!Object.keys(create.response.parts ?? {}).includes(tokenPart)) {
       report('/tokens/create/response', `'tokens.create.response.parts' must issue the token part '${tokenPart}'.`, true);
     }
@@ -305,6 +308,8 @@ export function formatTwoKeys(spec: ContractSpec): string[] {
   for (const key of ['schema', 'headers'] as const) if (spec.logout?.response[key]) out.push(`/logout/response/${key}`);
   if (spec.errors.loggedOut) out.push('/errors/loggedOut');
   for (const key of ['jwks', 'signingKey', 'issuer', 'audience'] as const) if (spec.token[key]) out.push(`/token/${key}`);
+  if (spec.tokens?.create.expiry.mode) out.push('/tokens/create/expiry/mode');
+  if (spec.tokens?.rotate?.by) out.push('/tokens/rotate/by');
   return out;
 }
 
@@ -313,6 +318,55 @@ function formatTwoProblems(spec: ContractSpec, report: (pointer: string, message
   for (const pointer of formatTwoKeys(spec)) {
     const name = pointer.slice(1).replace(/\//g, '.').replace(/~1/g, '/').replace(/~0/g, '~');
     report(pointer, `'${name}' is a format 2 key, but the spec says 'authconform: 1': write 'authconform: 2' at its top (a format 1 spec stays valid as it is).`, true);
+  }
+}
+
+/**
+ * A chosen expiry names its placeholder, format and whether it is required; an expiry the server picks or
+ * that never comes has none of them, and a token that never expires reports no expiry. A rotation is one
+ * request (request and response) or a sequence of the other requests (`by`), not both.
+ */
+function tokenExpiryProblems(tokens: NonNullable<ContractSpec['tokens']>, report: (pointer: string, message: string, useKey?: boolean) => void): void {
+  const { expiry, response } = tokens.create;
+  const mode = expiry.mode ?? 'chosen';
+  const keys = (['var', 'format', 'required'] as const).filter((k) => expiry[k] !== undefined);
+  if (mode === 'chosen') {
+    const missing = (['var', 'format', 'required'] as const).filter((k) => expiry[k] === undefined);
+    if (missing.length) {
+      report(
+        '/tokens/create/expiry',
+        `'tokens.create.expiry' is missing ${missing.map((k) => `'${k}'`).join(', ')}: an expiry the client chooses (mode: chosen, the default) needs the placeholder that carries it (var), how it is written (format) and whether it can be left out (required). When the server picks the expiry, write 'mode: server'; when tokens stay valid until revoked, 'mode: never'.`,
+        true,
+      );
+    }
+  } else {
+    for (const key of keys) {
+      report(`/tokens/create/expiry/${key}`, `'tokens.create.expiry.${key}' applies to an expiry the client chooses (mode: chosen) only, but 'mode' is '${mode}': remove it.`, true);
+    }
+  }
+  if (mode === 'never') {
+    const reports: [string, ResponseSpec | undefined][] = [
+      ['/tokens/create/response', response],
+      ['/tokens/rotate/response', tokens.rotate?.response],
+    ];
+    for (const [pointer, r] of reports) {
+      for (const [name, part] of Object.entries(r?.parts ?? {})) {
+        if (part.kind !== 'expires-at' && part.kind !== 'expires-in') continue;
+        report(`${pointer}/parts/${escapePointer(name)}`, `Part '${name}' reports an expiry, but 'tokens.create.expiry.mode' is 'never': a token valid until revoked has none. Remove the part, or write the mode the document states.`, true);
+      }
+    }
+  }
+  const rotate = tokens.rotate;
+  if (!rotate) return;
+  const single = (['request', 'response'] as const).filter((k) => rotate[k] !== undefined);
+  if (rotate.by && single.length) {
+    report(`/tokens/rotate/${single[0]}`, "'tokens.rotate' is either one request ('request' and 'response') or a sequence of the other requests ('by'), not both: remove one.", true);
+  } else if (!rotate.by && single.length < 2) {
+    report(
+      '/tokens/rotate',
+      `'tokens.rotate' needs ${single.length ? `'${single[0] === 'request' ? 'response' : 'request'}' beside '${single[0]}'` : "'request' and 'response'"} (rotation by one request), or 'by: [create, revoke]' (create a new token, then revoke the old one).`,
+      true,
+    );
   }
 }
 
@@ -387,6 +441,110 @@ function sharedPathProblems(spec: ContractSpec, report: (pointer: string, messag
       );
     }
   }
+}
+
+/**
+ * Declarations the embedded mock cannot serve, so that a spec never drifts from its own mock silently:
+ * a `pattern` (in any schema the mock samples a body from) that its generator cannot satisfy, a token
+ * part pinned to a pattern a JWT does not match, and a probe whose request is a token operation's own
+ * (the mock answers it as that operation) but whose success cannot be the same answer.
+ */
+function mockServableProblems(spec: ContractSpec, report: (pointer: string, message: string) => void): void {
+  const schemas: { pointer: string; schema: unknown }[] = [];
+  const add = (pointer: string, schema: unknown): void => {
+    if (schema !== undefined) schemas.push({ pointer, schema });
+  };
+  add('/acquire/response/schema', spec.acquire.response.schema);
+  add('/probe/response/schema', spec.probe.response.schema);
+  (spec.probes ?? []).forEach((p, i) => {
+    add(`/probes/${i}/response/schema`, p.response.schema);
+    for (const [k, e] of Object.entries(p.errors ?? {})) add(`/probes/${i}/errors/${k}/schema`, e?.schema);
+  });
+  add('/refresh/response/schema', spec.refresh?.response.schema);
+  for (const [k, e] of Object.entries(spec.refresh?.errors ?? {})) add(`/refresh/errors/${k}/schema`, e?.schema);
+  add('/logout/response/schema', spec.logout?.response.schema);
+  for (const op of ['create', 'list', 'rotate'] as const) add(`/tokens/${op}/response/schema`, (spec.tokens?.[op] as { response?: { schema?: unknown } } | undefined)?.response?.schema);
+  for (const [k, e] of Object.entries(spec.errors)) add(`/errors/${k}/schema`, e?.schema);
+  for (const [name, c] of Object.entries(spec.credentials)) for (const [k, e] of Object.entries(c.errors ?? {})) add(`/credentials/${escapePointer(name)}/errors/${k}/schema`, e?.schema);
+  (spec.acquire.cases ?? []).forEach((c, i) => add(`/acquire/cases/${i}/error/schema`, c.error.schema));
+  for (const { pointer, schema } of schemas) {
+    for (const at of patternsIn(schema, pointer)) {
+      const why = unsampleablePattern(at.pattern, at.bounds);
+      if (why) report(`${at.pointer}/pattern`, `The mock cannot produce a value for the pattern ${JSON.stringify(at.pattern)}: ${why}. Write the pattern with character classes, groups and quantifiers only, or give the value an 'examples' entry that matches it.`);
+    }
+  }
+
+  // A JWT is minted, not drawn from a pattern: the pattern at the token part must admit one.
+  const tokenPart = spec.token.part ?? 'token';
+  if (spec.token.format === 'jwt') {
+    const responses: [string, ResponseSpec | undefined][] = [
+      ['/acquire/response', spec.acquire.response],
+      ['/refresh/response', spec.refresh?.response],
+      ['/tokens/create/response', spec.tokens?.create.response],
+      ['/tokens/rotate/response', spec.tokens?.rotate?.response],
+    ];
+    for (const [pointer, response] of responses) {
+      const part = response?.parts?.[tokenPart];
+      if (!response?.schema || part?.pointer === undefined) continue;
+      const at = patternsIn(response.schema, `${pointer}/schema`).find((p) => p.at === part.pointer);
+      if (!at) continue;
+      let admits = true;
+      try {
+        admits = new RegExp(at.pattern, 'u').test(SAMPLE_JWT);
+      } catch {
+        continue;
+      }
+      if (!admits) report(`${at.pointer}/pattern`, `The token part '${tokenPart}' is a JWT ('token.format: jwt'), which the pattern ${JSON.stringify(at.pattern)} does not admit (three base64url segments joined by dots, such as ${SAMPLE_JWT.slice(0, 24)}…): the mock's tokens would fail it.`);
+    }
+  }
+
+  // A probe that sends a token operation's very request is answered by that operation.
+  const probes = [{ pointer: '/probe', name: 'the probe', op: spec.probe }, ...(spec.probes ?? []).map((p, i) => ({ pointer: `/probes/${i}`, name: `probe '${p.id}'`, op: p }))];
+  const tokenOps = spec.tokens ? [{ name: 'tokens.list', op: spec.tokens.list }] : [];
+  for (const probe of probes) {
+    for (const t of tokenOps) {
+      const a = probe.op.request;
+      const b = t.op.request;
+      if (a.method !== b.method || a.path !== b.path || fixedValuesDiffer(a, b)) continue;
+      if (probe.op.response.status !== t.op.response.status) {
+        report(`${probe.pointer}/response/status`, `${probe.name} sends the request of '${t.name}' (${b.method} ${b.path}), which the mock answers as ${t.name}, with status ${t.op.response.status}, not ${probe.op.response.status}: one request cannot get both. Give both the same status, or tell the two requests apart by a fixed value.`);
+        continue;
+      }
+      const types = [probe.op.response.schema, t.op.response.schema].map((x) => (x as { type?: unknown } | undefined)?.type).filter((x) => x !== undefined);
+      if (types.some((x) => x !== 'object')) {
+        report(`${probe.pointer}/response/schema`, `${probe.name} sends the request of '${t.name}' (${b.method} ${b.path}), which the mock answers with one body satisfying both schemas; it can only join two object schemas, and these are ${types.join(' and ')}.`);
+      }
+    }
+  }
+}
+
+/** A JWT of the mock's shape: what a pattern at a JWT token part must admit. */
+const SAMPLE_JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyIiwianRpIjoiMSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU';
+
+/** Every string pattern in a schema, with its spec pointer and its body pointer (`at`), skipping values the mock takes as written. */
+function patternsIn(schema: unknown, pointer: string, at = ''): { pointer: string; at: string; pattern: string; bounds: { minLength?: number; maxLength?: number } }[] {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return [];
+  const s = schema as Record<string, unknown>;
+  const out: ReturnType<typeof patternsIn> = [];
+  const named = 'const' in s || (Array.isArray(s.enum) && s.enum.length > 0) || (Array.isArray(s.examples) && s.examples.length > 0) || 'default' in s;
+  if (typeof s.pattern === 'string' && !named) {
+    out.push({
+      pointer,
+      at,
+      pattern: s.pattern,
+      bounds: { ...(typeof s.minLength === 'number' ? { minLength: s.minLength } : {}), ...(typeof s.maxLength === 'number' ? { maxLength: s.maxLength } : {}) },
+    });
+  }
+  if (s.properties !== null && typeof s.properties === 'object') {
+    for (const [k, v] of Object.entries(s.properties)) out.push(...patternsIn(v, `${pointer}/properties/${escapePointer(k)}`, `${at}/${escapePointer(k)}`));
+  }
+  if (s.items !== undefined && !Array.isArray(s.items)) out.push(...patternsIn(s.items, `${pointer}/items`, `${at}/0`));
+  if (Array.isArray(s.prefixItems)) s.prefixItems.forEach((v, i) => out.push(...patternsIn(v, `${pointer}/prefixItems/${i}`, `${at}/${i}`)));
+  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const list = s[key];
+    if (Array.isArray(list)) list.forEach((v, i) => out.push(...patternsIn(v, `${pointer}/${key}/${i}`, at)));
+  }
+  return out;
 }
 
 function fixedValuesDiffer(a: RequestSpec, b: RequestSpec): boolean {

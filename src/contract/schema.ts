@@ -40,6 +40,12 @@ export const JWT_ALGORITHMS = [
   'Ed25519',
 ] as const;
 
+/** Who decides when a long-lived token expires (`tokens.create.expiry.mode`). */
+export const EXPIRY_MODES = ['chosen', 'server', 'never'] as const;
+
+/** The requests a rotation by sequence is made of (`tokens.rotate.by`). */
+export const ROTATE_STEPS = ['create', 'revoke'] as const;
+
 /** The longest lifetime a spec may state: ten years. Longer is a typo (or `.inf`), and no clock could reach it. */
 export const MAX_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
@@ -649,20 +655,38 @@ export const SpecSchema = Type.Object(
         {
           create: Type.Object(
             {
-              request: Described(RequestSchema, 'The creation request; it must use the `expiry.var` placeholder.'),
-              response: Described(ResponseSchema, 'A successful creation; its parts must include the token.'),
+              request: Described(
+                RequestSchema,
+                'The creation request; with a chosen expiry (`expiry.mode: chosen`, the default) it must use the `expiry.var` placeholder.',
+              ),
+              response: Described(
+                ResponseSchema,
+                'A successful creation; its parts must include the token. With `expiry.mode: server` a part of kind `expires-at` or `expires-in` reports the expiry the server picked.',
+              ),
               expiry: Type.Object(
                 {
-                  var: IdentifierFor('The placeholder the harness fills with the chosen expiration, such as `expiresAt`.'),
-                  format: StringEnum(['iso8601', 'unix'], { description: 'How the chosen expiration is written.' }),
-                  required: Type.Boolean({ description: 'Whether a token cannot be created without an expiration.' }),
+                  mode: Type.Optional(
+                    StringEnum(EXPIRY_MODES, {
+                      description:
+                        'Format 2. Who decides when a long-lived token expires: `chosen` (default), the client at creation, through `var`; `server`, the server picks it (the create response may report it through an expires-at or expires-in part); `never`, it stays valid until revoked (as npm automation tokens).',
+                    }),
+                  ),
+                  var: Type.Optional(
+                    IdentifierFor('For `mode: chosen` (and required then): the placeholder the harness fills with the chosen expiration, such as `expiresAt`.'),
+                  ),
+                  format: Type.Optional(
+                    StringEnum(['iso8601', 'unix'], { description: 'For `mode: chosen` (and required then): how the chosen expiration is written.' }),
+                  ),
+                  required: Type.Optional(
+                    Type.Boolean({ description: 'For `mode: chosen` (and required then): whether a token cannot be created without an expiration.' }),
+                  ),
                   source: Source,
                 },
-                { ...closed, description: 'The custom expiration chosen at creation: the placeholder that carries it.' },
+                { ...closed, description: 'When a long-lived token expires: chosen at creation (the placeholder that carries it), picked by the server, or never.' },
               ),
               source: Source,
             },
-            { ...closed, description: 'Creating a long-lived token with a chosen expiration.' },
+            { ...closed, description: 'Creating a long-lived token.' },
           ),
           list: Type.Object(
             {
@@ -685,11 +709,23 @@ export const SpecSchema = Type.Object(
           rotate: Type.Optional(
             Type.Object(
               {
-                request: Described(RequestSchema, 'The rotation request.'),
-                response: Described(ResponseSchema, 'A successful rotation; its parts name the new token.'),
+                request: Type.Optional(Described(RequestSchema, 'The rotation request (with `response`; or give `by`).')),
+                response: Type.Optional(Described(ResponseSchema, 'A successful rotation; its parts name the new token.')),
+                by: Type.Optional(
+                  Type.Array(StringEnum(ROTATE_STEPS), {
+                    minItems: 2,
+                    maxItems: 2,
+                    uniqueItems: true,
+                    description:
+                      'Format 2. Rotation as a sequence of the requests above instead of one request of its own: `[create, revoke]` creates a new token (with the same chosen expiration) and then revokes the old one.',
+                  }),
+                ),
                 source: Source,
               },
-              { ...closed, description: 'Replacing a long-lived token by a new one with the same expiration.' },
+              {
+                ...closed,
+                description: 'Replacing a long-lived token by a new one with the same expiration: one request (`request` and `response`), or a sequence (`by`).',
+              },
             ),
           ),
           revoke: Type.Object(

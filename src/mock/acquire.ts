@@ -13,14 +13,20 @@ import type { Incoming, Reply } from './exchange.js';
 import { header } from './exchange.js';
 import { placeholders } from '../contract/template.js';
 import { isSecretCredential, requestPlaceholders } from '../contract/facts.js';
-import type { Mismatch, RequestReading } from './read.js';
+import { mediaType, type Mismatch, type RequestReading } from './read.js';
+import type { RequestSpec } from '../contract/model.js';
 
 export async function acquire(ctx: MockContext, req: Incoming): Promise<Reply> {
   const { contract, fault, errors } = ctx;
   const candidates = ctx.acquireReaders.map(({ request, reader }) => {
     const names = requestPlaceholders(request).filter((n) => n in contract.credentials);
-    return { names, reading: reader.read(req) };
+    return { request, names, reading: reader.read(req) };
   });
+  // A declared case whose own values the request carries (an unknown client_id, a Content-Type that
+  // switches the form body to JSON) gets its error, however the rest of the request reads.
+  const first = candidates[0]?.reading;
+  const valued = fault.is('cases-ignored') || !first ? undefined : (contract.acquire.cases ?? []).find((c) => sendsCaseValue(c, req, first, contract.acquire.request));
+  if (valued) return errors.of(valued.error, valued.id);
   const readable = candidates.filter((c, i) => !c.reading.malformed && !(i > 0 && fault.is('alternate-refused')));
   // The first request shape that carries all its credentials; else the first readable one, to judge.
   const chosen = readable.find((c) => !c.names.some((n) => c.reading.absent.has(n))) ?? readable[0];
@@ -32,12 +38,12 @@ export async function acquire(ctx: MockContext, req: Incoming): Promise<Reply> {
     const known = fault.is('cases-ignored') ? undefined : (contract.acquire.cases ?? []).find((c) => describes(c, mismatch));
     return known ? errors.of(known.error, known.id) : errors.reply('malformed');
   }
-  // A declared case that puts its own value in a credential's field (an unknown client_id) gets its error.
-  const valued = fault.is('cases-ignored') ? undefined : (contract.acquire.cases ?? []).find((c) => sendsCaseValue(c, req, reading));
-  if (valued) return errors.of(valued.error, valued.id);
+  // RFC 6749 §3.2.1, §4.3.2: the client is authenticated before the user's password is judged, so
+  // with both wrong (or both missing) the answer is the client's error.
+  const judged = clientFirst(names, chosen.request);
   // Several credentials can go missing at once (both halves of a Basic header): one that declares its
   // own refusal names the request's.
-  const absent = names.filter((n) => reading.absent.has(n));
+  const absent = judged.filter((n) => reading.absent.has(n));
   const missing = absent.find((n) => contract.credentials[n]?.errors?.missing !== undefined) ?? absent[0];
   if (missing !== undefined) {
     return fault.is('missing-field-accepted') ? errors.reply('badCredentials') : errors.credential(missing, 'missing');
@@ -45,7 +51,7 @@ export async function acquire(ctx: MockContext, req: Incoming): Promise<Reply> {
   // The first account's values, or (format 2) the second account's, which log in as another user.
   const second = contract.mock.secondAccount;
   const wrongFor = (values: Readonly<Record<string, string>>): string | undefined =>
-    names.find((n) => {
+    judged.find((n) => {
       if (fault.is('bad-credentials-accepted') && isSecretCredential(contract, n)) return false;
       return reading.vars[n] !== (values[n] ?? contract.mock.credentials[n]);
     });
@@ -61,18 +67,29 @@ export async function acquire(ctx: MockContext, req: Incoming): Promise<Reply> {
   return successReply(ctx, contract.acquire.response, values, status);
 }
 
-/** Whether an acquire case is the one that changes this field this way (null: removed; a value: replaced). */
+/** Credential names with those of the request's inline client authentication first. */
+function clientFirst(names: readonly string[], request: RequestSpec): string[] {
+  const client = new Set(typeof request.auth === 'object' ? placeholders(request.auth.value) : []);
+  return [...names.filter((n) => client.has(n)), ...names.filter((n) => !client.has(n))];
+}
+
+/**
+ * Whether an acquire case is the one that changes this field this way (null: removed; a value:
+ * replaced). Header names are matched without case, as HTTP does.
+ */
 function describes(c: AcquireCase, m: Mismatch): boolean {
   const set = (c.set as Record<string, Record<string, unknown> | undefined>)[m.in];
-  if (!set || !Object.hasOwn(set, m.name)) return false;
-  return set[m.name] === null ? m.actual === undefined : m.actual !== undefined;
+  if (!set) return false;
+  const key = m.in === 'headers' ? Object.keys(set).find((k) => k.toLowerCase() === m.name.toLowerCase()) : Object.hasOwn(set, m.name) ? m.name : undefined;
+  if (key === undefined) return false;
+  return set[key] === null ? m.actual === undefined : m.actual !== undefined;
 }
 
 /**
  * Whether the request carries a value a case sets in a field whose documented value is a template (a
  * credential's field): `set: { form: { client_id: unknown-client } }` and the request sends exactly that.
  */
-function sendsCaseValue(c: AcquireCase, req: Incoming, reading: RequestReading): boolean {
+function sendsCaseValue(c: AcquireCase, req: Incoming, reading: RequestReading, documented: RequestSpec): boolean {
   const sets = c.set as Record<string, Record<string, unknown> | undefined>;
   const sent = (where: string, name: string): unknown => {
     if (where === 'form') return req.form.get(name) ?? undefined;
@@ -85,11 +102,28 @@ function sendsCaseValue(c: AcquireCase, req: Incoming, reading: RequestReading):
   for (const where of ['form', 'json', 'query', 'headers']) {
     for (const [name, value] of Object.entries(sets[where] ?? {})) {
       if (typeof value !== 'string' || placeholders(value).length > 0) continue;
-      if (sent(where, name) !== value) return false;
+      // A header the documented request sends with this very value anyway tells nothing apart.
+      if (where === 'headers' && sameHeaderValue(name, documentedHeader(documented, name), value)) return false;
+      if (where === 'headers' ? !sameHeaderValue(name, sent(where, name), value) : sent(where, name) !== value) return false;
       matched = true;
     }
   }
   return matched;
+}
+
+/** What the documented request sends in header `name`: a declared value, or the content type of its body. */
+function documentedHeader(request: RequestSpec, name: string): string | undefined {
+  const declared = Object.entries(request.headers ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase());
+  if (declared) return declared[1];
+  if (name.toLowerCase() !== 'content-type') return undefined;
+  return request.body?.json !== undefined ? 'application/json' : request.body?.form !== undefined ? 'application/x-www-form-urlencoded' : undefined;
+}
+
+/** Two values of a header are the same: a content type by its media type (parameters and case aside). */
+function sameHeaderValue(name: string, a: unknown, b: string): boolean {
+  if (typeof a !== 'string') return false;
+  if (name.toLowerCase() !== 'content-type') return a === b;
+  return mediaType(a) === mediaType(b);
 }
 
 /** The secret-echo fault's leak: the secrets a failed login submitted. */

@@ -1,17 +1,18 @@
 /**
  * Issuing a credential set: a session with the lifetime the contract (and the running fault) gives
  * it, the values of every part a response declares (the token in the contract's format, other
- * secrets random, ids as uuids, expiry parts from the session's stated expiry), and the success reply
- * that carries them where the response places them.
+ * secrets random, ids of the declared type, expiry parts from the session's stated expiry), and the
+ * success reply that carries them where the response places them. A `pattern` the response schema
+ * states at a part's pointer (a documented token alphabet) is honoured: secrets are drawn from it.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { acquiredRefreshToken } from '../contract/facts.js';
 import type { PartSpec, ResponseSpec } from '../contract/model.js';
 import { setPointer } from '../contract/template.js';
 import type { MockContext } from './context.js';
 import type { Reply } from './exchange.js';
 import { randomSecret } from './issue.js';
-import { sample } from './sample.js';
+import { patterned, sample, schemaAt, type Schema } from './sample.js';
 import { newSession, type Session } from './sessions.js';
 
 /** A new login session (acquire, refresh, rolling) of `user` (default: the first account's) issued now, not yet stored. */
@@ -38,17 +39,53 @@ export async function issueParts(ctx: MockContext, response: ResponseSpec, sessi
       if (v !== undefined) out.set(name, v);
       continue;
     }
+    const declared = part.pointer !== undefined ? schemaAt(response.schema, part.pointer) : undefined;
     let value = fixed[name];
     if (value === undefined) {
       if (name === ctx.contract.token.part) value = await ctx.mint.mint(session);
       // The low-entropy-refresh-tokens fault: a fixed prefix and 32 random bits, guessable by brute force.
       else if (ctx.fault.is('low-entropy-refresh-tokens') && name === acquiredRefreshToken(ctx.contract)) value = `rt_${randomBytes(4).toString('hex')}`;
-      else value = kind === 'id' ? randomUUID() : randomSecret();
+      else value = kind === 'id' ? idValue(declared) : (patterned(declared, 'secret') ?? randomSecret());
+      // A minted opaque token or a fault's weak value outside the documented alphabet: drawn from it instead, as weak as the fault makes it.
+      if (declared && !(name === ctx.contract.token.part && ctx.contract.token.format === 'jwt') && !fitsPattern(declared, value)) {
+        const weak = ctx.fault.is(name === ctx.contract.token.part ? 'low-entropy-tokens' : 'low-entropy-refresh-tokens');
+        value = patterned(declared, weak ? 'weak' : 'secret') ?? value;
+      }
     }
     session.parts[name] = value;
-    out.set(name, value);
+    out.set(name, kind === 'id' ? typedId(declared, value) : value);
   }
   return out;
+}
+
+/** A new id of the declared type: an integer where the schema says integer or number, else a string (from its pattern or format, else a uuid). */
+function idValue(declared: Schema | undefined): string {
+  const type = Array.isArray(declared?.type) ? declared.type.find((t) => t !== 'null') : declared?.type;
+  if (type === 'integer' || type === 'number') {
+    const lo = typeof declared?.minimum === 'number' ? Math.ceil(declared.minimum) : 1;
+    const hi = typeof declared?.maximum === 'number' ? Math.floor(declared.maximum) : 2 ** 31 - 1;
+    return String(hi > lo ? lo + randomInt(Math.min(hi - lo + 1, 2 ** 47)) : lo);
+  }
+  if (declared && (typeof declared.pattern === 'string' || typeof declared.format === 'string') && declared.format !== 'uuid') {
+    const v = sample(declared, 0);
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return randomUUID();
+}
+
+/** An id as the response body carries it: a number where the schema types it so (the session keeps its text). */
+export function typedId(declared: Schema | undefined, value: string): string | number {
+  const type = Array.isArray(declared?.type) ? declared.type.find((t) => t !== 'null') : declared?.type;
+  return (type === 'integer' || type === 'number') && /^-?\d+$/.test(value) ? Number(value) : value;
+}
+
+function fitsPattern(declared: Schema, value: string): boolean {
+  if (typeof declared.pattern !== 'string') return true;
+  try {
+    return new RegExp(declared.pattern, 'u').test(value);
+  } catch {
+    return true;
+  }
 }
 
 function expiryValue(ctx: MockContext, part: PartSpec, s: Session): string | number | undefined {

@@ -8,7 +8,7 @@
  */
 import { bodySchemaAjv } from '../contract/body-schema.js';
 import type { Contract, ErrorCondition, ErrorSpec, RefreshCause } from '../contract/model.js';
-import { credentialError, errorFor } from '../contract/model.js';
+import { chosenExpiry, credentialError, errorFor } from '../contract/model.js';
 import {
   acquireCredentials,
   acquiredRefreshToken,
@@ -96,6 +96,9 @@ export const FAULT_NAMES = [
   'scheme-case-ignored',
   'companion-owner-unchecked',
   'malformed-error-body',
+  'server-expiry-ignored',
+  'never-token-expires',
+  'revoke-cascades',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -112,6 +115,9 @@ export interface Fault {
 }
 
 const always = (): boolean => true;
+/** The server picks a private token's expiry and the create response reports it. */
+const serverReportsExpiry = (c: Contract): boolean =>
+  c.tokens?.create.expiry.mode === 'server' && Object.values(c.tokens.create.response.parts ?? {}).some((p) => p.kind === 'expires-at' || p.kind === 'expires-in');
 const hasTtl = (c: Contract): boolean => c.lifetime?.ttl !== undefined;
 const hasIdle = (c: Contract): boolean => c.lifetime?.idle !== undefined;
 const isJwt = (c: Contract): boolean => c.token.format === 'jwt';
@@ -216,14 +222,14 @@ export const FAULTS: readonly Fault[] = [
     'default-expiry-accepted',
     'A private token created without an expiry gets a default one.',
     'tokens.create.expiry.required',
-    (c) => c.tokens?.create.expiry.required === true,
+    (c) => chosenExpiry(c)?.required === true,
     () => ['expiry.required'],
   ),
   fault(
     'custom-expiry-ignored',
     'The chosen expiry is replaced by one year from now (but reported as chosen).',
-    'tokens',
-    (c) => c.tokens !== undefined,
+    'tokens with a chosen expiry',
+    (c) => chosenExpiry(c) !== undefined,
     () => ['expiry.custom'],
   ),
   fault(
@@ -260,7 +266,12 @@ export const FAULTS: readonly Fault[] = [
     'An expired token is answered with errors.invalid.',
     'errors.expired differs from errors.invalid',
     expiredDiffersFromInvalid,
-    (c) => [...(hasTtl(c) ? ['expiry.ttl'] : []), ...(hasIdle(c) ? ['expiry.sliding'] : []), ...(c.tokens ? ['expiry.custom'] : [])],
+    (c) => [
+      ...(hasTtl(c) ? ['expiry.ttl'] : []),
+      ...(hasIdle(c) ? ['expiry.sliding'] : []),
+      ...(chosenExpiry(c) ? ['expiry.custom'] : []),
+      ...(serverReportsExpiry(c) ? ['expiry.server'] : []),
+    ],
   ),
   fault(
     'secret-echo',
@@ -295,8 +306,8 @@ export const FAULTS: readonly Fault[] = [
   fault(
     'list-without-expiration',
     'Listed tokens lack the expiration field.',
-    'tokens.list.fields.expiration',
-    (c) => c.tokens?.list.fields.expiration !== undefined,
+    'tokens.list.fields.expiration, and a token expiry the client chooses or the server reports',
+    (c) => c.tokens?.list.fields.expiration !== undefined && (chosenExpiry(c) !== undefined || serverReportsExpiry(c)),
     () => ['tokens.list'],
   ),
   fault('rotate-keeps-old', 'A rotated-out private token still works.', 'tokens.rotate', (c) => c.tokens?.rotate !== undefined, () => ['tokens.rotate']),
@@ -539,6 +550,27 @@ export const FAULTS: readonly Fault[] = [
     'errors.malformed.schema rejects {}, and a malformed login body or a credential left out is answered with it',
     (c) => malformedErrorKillers(c).length > 0,
     malformedErrorKillers,
+  ),
+  fault(
+    'server-expiry-ignored',
+    'A private token outlives the expiry the server picked and reported at its creation.',
+    'tokens.create.expiry.mode: server, and the create response reports the expiry',
+    serverReportsExpiry,
+    () => ['expiry.server'],
+  ),
+  fault(
+    'never-token-expires',
+    'A private token declared valid until revoked expires a year after its creation.',
+    'tokens.create.expiry.mode: never',
+    (c) => c.tokens?.create.expiry.mode === 'never',
+    () => ['expiry.never'],
+  ),
+  fault(
+    'revoke-cascades',
+    'Revoking a private token also revokes the private tokens the user created after it, so a rotation by create-then-revoke ends its new token.',
+    'tokens.rotate.by',
+    (c) => c.tokens?.rotateSequence !== undefined,
+    () => ['tokens.rotate', 'revoke.isolated'],
   ),
 ];
 

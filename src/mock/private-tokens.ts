@@ -1,21 +1,26 @@
 /**
- * Private (long-lived) tokens: created with an expiry the client chooses, listed, rotated (a new
- * token with the same id and expiry; the old one retired) and revoked by id. Each is a session of
- * kind 'private' with no inactivity timeout; its listed id is the issued id part that the rotate and
- * revoke paths name.
+ * Private (long-lived) tokens: created with an expiry the client chooses (or one the mock picks, or
+ * none, as tokens.create.expiry.mode says), listed, rotated (a new token with the same id and expiry;
+ * the old one retired) and revoked by id. Each is a session of kind 'private' with no inactivity
+ * timeout; its listed id is the issued id part that the rotate and revoke paths name. A rotation by
+ * sequence (create, then revoke) needs nothing of its own: it is those two requests.
  */
 import { randomUUID } from 'node:crypto';
-import type { Contract } from '../contract/model.js';
+import { chosenExpiry, type Contract } from '../contract/model.js';
 import { escapePointer, getPointer, placeholders, pointerSegments, setPointer } from '../contract/template.js';
 import type { MockContext } from './context.js';
-import { issueParts, successReply } from './credentials.js';
+import { issueParts, successReply, typedId } from './credentials.js';
 import type { Incoming, Reply } from './exchange.js';
 import { jsonReply } from './exchange.js';
 import { revoke as revokeSession } from './revoke.js';
-import { sample } from './sample.js';
+import { servedSchema } from './routes.js';
+import { sample, schemaAt } from './sample.js';
 import { isExpired, newSession, type Session } from './sessions.js';
 
-const YEAR_MS = 365 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+const YEAR_MS = 365 * DAY_MS;
+/** The expiry the mock picks for a token when the server picks it (tokens.create.expiry.mode: server). */
+const SERVER_EXPIRY_MS = 90 * DAY_MS;
 /** What the default-expiry-accepted fault gives a token created without an expiry. */
 const DEFAULT_EXPIRY_MS = 30 * 24 * 3600 * 1000;
 /** Latest expiry accepted: far beyond any real use, well inside what a Date can print. */
@@ -41,26 +46,35 @@ export async function createToken(ctx: MockContext, req: Incoming, creator: Sess
   for (const name of Object.keys(ctx.contract.credentials)) if (reading.absent.has(name)) return ctx.errors.reply('malformed');
 
   const now = ctx.clock.nowMs();
-  const { var: name, format, required } = t.create.expiry;
-  const text = reading.vars[name];
+  const expiry = t.create.expiry;
+  const text = expiry.mode === 'chosen' ? reading.vars[expiry.var] : undefined;
   let chosen: number | undefined;
-  if (text === undefined) {
-    if (required && !ctx.fault.is('default-expiry-accepted')) return ctx.errors.reply('malformed');
-    chosen = required ? now + DEFAULT_EXPIRY_MS : undefined;
+  if (expiry.mode === 'server') chosen = now + SERVER_EXPIRY_MS;
+  else if (expiry.mode === 'never') chosen = undefined;
+  else if (text === undefined) {
+    if (expiry.required && !ctx.fault.is('default-expiry-accepted')) return ctx.errors.reply('malformed');
+    chosen = expiry.required ? now + DEFAULT_EXPIRY_MS : undefined;
   } else {
-    chosen = format === 'unix' ? (UNIX.test(text) ? Number(text) * 1000 : NaN) : ISO_DATE.test(text) ? Date.parse(text) : NaN;
+    chosen = expiry.format === 'unix' ? (UNIX.test(text) ? Number(text) * 1000 : NaN) : ISO_DATE.test(text) ? Date.parse(text) : NaN;
     if (!Number.isFinite(chosen) || chosen <= now || chosen > LATEST_MS) return ctx.errors.reply('malformed');
   }
 
   const s = newSession(creator?.user ?? ctx.user, 'private', now, {});
   s.statedExpiresAt = chosen;
-  s.expiresAt = chosen !== undefined && ctx.fault.is('custom-expiry-ignored') ? now + YEAR_MS : chosen;
-  if (text !== undefined && format === 'iso8601') s.expiryText = text;
+  s.expiresAt = chosen;
+  if (chosen !== undefined && ctx.fault.is('custom-expiry-ignored')) s.expiresAt = now + YEAR_MS;
+  // The expiry the server reports is not the one it enforces: the token outlives it.
+  if (ctx.fault.is('server-expiry-ignored')) s.expiresAt = undefined;
+  // A token said to stay valid until revoked quietly expires after a year, as some providers' do.
+  if (ctx.fault.is('never-token-expires')) s.expiresAt = now + YEAR_MS;
+  if (text !== undefined && expiry.mode === 'chosen' && expiry.format === 'iso8601') s.expiryText = text;
   const body = reading.body;
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) s.meta = body as Record<string, unknown>;
-  s.privateId = randomUUID();
+  // The id part is issued as its schema types it (an integer, a uuid…); the session keeps its text.
   const idPart = privateIdPart(ctx.contract);
-  const values = await issueParts(ctx, t.create.response, s, idPart ? { [idPart]: s.privateId } : {});
+  const values = await issueParts(ctx, t.create.response, s);
+  const id = idPart === undefined ? undefined : values.get(idPart);
+  s.privateId = id === undefined ? randomUUID() : String(id);
   ctx.sessions.add(s);
   return successReply(ctx, t.create.response, values);
 }
@@ -76,14 +90,15 @@ export function listTokens(ctx: MockContext, viewer: Session | undefined): Reply
     .ofUser(user)
     .filter((s) => s.kind === 'private' && s.state === 'live' && !isExpired(s, now))
     .map((s) => listItem(ctx, s, itemSchema, now));
-  let body: unknown = list.response.schema ? sample(list.response.schema, now) : {};
+  // A probe that shares the list's request is answered by it: the body satisfies both (servedSchema).
+  let body: unknown = list.response.schema ? sample(servedSchema(ctx.routes, 'tokens.list', list.response.schema), now) : {};
   body = setPointer(body, list.items, items);
   return { status: list.response.status, body };
 }
 
 function listItem(ctx: MockContext, s: Session, schema: unknown, now: number): unknown {
   const list = ctx.contract.tokens?.list;
-  const format = ctx.contract.tokens?.create.expiry.format;
+  const format = listedFormat(ctx.contract);
   if (!list) return {};
   let item = sample(schema, now);
   if (item === null || typeof item !== 'object' || Array.isArray(item)) item = {};
@@ -93,7 +108,7 @@ function listItem(ctx: MockContext, s: Session, schema: unknown, now: number): u
     const given = s.meta?.[key];
     if (given !== undefined && typeof given === typeof top[key]) top[key] = given;
   }
-  item = setPointer(item, list.fields.id, s.privateId);
+  item = setPointer(item, list.fields.id, typedId(schemaAt(schema, list.fields.id), s.privateId ?? ''));
   const at = list.fields.expiration;
   if (at !== undefined) {
     if (ctx.fault.is('list-without-expiration')) removePointer(item, at);
@@ -131,8 +146,21 @@ export function revokeToken(ctx: MockContext, req: Incoming): Reply {
   if (!revoke || !idPart) return notFound();
   const s = ctx.sessions.byPrivateId(req.pathVars[idPart] ?? '');
   if (!s || s.state !== 'live') return notFound();
+  if (ctx.fault.is('revoke-cascades')) {
+    // The private tokens the user created after this one die with it: a rotation's new token too.
+    const mine = ctx.sessions.ofUser(s.user).filter((o) => o.kind === 'private');
+    for (const later of mine.slice(mine.indexOf(s) + 1)) revokeSession(ctx, later);
+  }
   revokeSession(ctx, s);
   return { status: revoke.response.status, body: revoke.response.status === 204 ? undefined : {} };
+}
+
+/** How a listed expiration is written: as the client chooses it, else as the create response reports it. */
+function listedFormat(contract: Contract): 'iso8601' | 'unix' {
+  const chosen = chosenExpiry(contract);
+  if (chosen) return chosen.format;
+  const parts = Object.values(contract.tokens?.create.response.parts ?? {});
+  return parts.find((p) => p.kind === 'expires-at')?.format ?? 'iso8601';
 }
 
 /** The schema of one listed item: the schema at the items pointer, then its `items`. */

@@ -112,8 +112,11 @@ export class RequestReader {
         if (!malformed) mismatches.push(...jsonMismatches(spec.json, body));
       }
     } else if (spec?.form !== undefined) {
-      for (const [name, t] of Object.entries(spec.form)) take('form', name, t, req.form.get(name) ?? undefined);
-      body = Object.fromEntries(new URLSearchParams(req.body.toString('utf8')));
+      // The body is read as the request declares it: one declared as another type (JSON) carries no form fields.
+      const type = mediaType(header(req, 'content-type'));
+      const asForm = type === undefined || type === FORM;
+      for (const [name, t] of Object.entries(spec.form)) take('form', name, t, asForm ? req.form.get(name) ?? undefined : undefined);
+      body = asForm ? Object.fromEntries(new URLSearchParams(req.body.toString('utf8'))) : undefined;
     }
     return { malformed, vars, absent, mismatches, body };
   }
@@ -168,6 +171,15 @@ function jsonNames(t: unknown): string[] {
   if (Array.isArray(t)) return t.flatMap(jsonNames);
   if (t !== null && typeof t === 'object') return Object.values(t).flatMap(jsonNames);
   return [];
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** The media type of a Content-Type value, lower-case and without parameters (`application/json`). */
+export function mediaType(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const type = value.split(';')[0]?.trim().toLowerCase();
+  return type === '' ? undefined : type;
 }
 
 /**

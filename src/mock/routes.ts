@@ -26,6 +26,8 @@ export interface Route {
   readonly match: Matcher;
   /** Fixed values that tell this route from another on the same method and path; empty when none shares them. */
   readonly discriminators: readonly Discriminator[];
+  /** The body schema its success promises, if any. */
+  readonly schema?: Readonly<Record<string, unknown>>;
 }
 
 /** A fixed value a request must carry to be this route's: `form` field `grant_type` = `refresh_token`. */
@@ -53,28 +55,30 @@ const RANK: Record<RouteKind, number> = {
 };
 
 export function contractRoutes(contract: Contract): Route[] {
-  const declared: [RouteKind, RequestSpec | undefined, ProbeSpec?][] = [
-    ['acquire', contract.acquire.request],
-    ['probe', contract.probe.request],
-    ...contract.probes.map((p): [RouteKind, RequestSpec, ProbeSpec] => ['probe', p.request, p]),
-    ['refresh', contract.refresh?.request],
-    ['logout', contract.logout?.request],
-    ['tokens.create', contract.tokens?.create.request],
-    ['tokens.list', contract.tokens?.list.request],
-    ['tokens.rotate', contract.tokens?.rotate?.request],
-    ['tokens.revoke', contract.tokens?.revoke.request],
+  type Declared = [RouteKind, { readonly request: RequestSpec; readonly response: object } | undefined, ProbeSpec?];
+  const declared: Declared[] = [
+    ['acquire', contract.acquire],
+    ['probe', contract.probe],
+    ...contract.probes.map((p): Declared => ['probe', p, p]),
+    ['refresh', contract.refresh],
+    ['logout', contract.logout],
+    ['tokens.create', contract.tokens?.create],
+    ['tokens.list', contract.tokens?.list],
+    ['tokens.rotate', contract.tokens?.rotate],
+    ['tokens.revoke', contract.tokens?.revoke],
   ];
-  const routes = declared.flatMap(([kind, request, probe]) =>
-    request
+  const routes = declared.flatMap(([kind, op, probe]) =>
+    op
       ? [
           {
             kind,
             key: probe ? `probe@${probe.id}` : kind,
             ...(probe ? { probe } : {}),
-            request,
-            method: request.method,
-            match: compileTemplate(request.path, { segment: true }),
-            literal: literalLength(request.path),
+            ...successSchema(op.response),
+            request: op.request,
+            method: op.request.method,
+            match: compileTemplate(op.request.path, { segment: true }),
+            literal: literalLength(op.request.path),
           },
         ]
       : [],
@@ -82,6 +86,11 @@ export function contractRoutes(contract: Contract): Route[] {
   // Stable: among equals, the declared order (the login before the refresh that shares its path).
   routes.sort((a, b) => b.literal - a.literal || RANK[a.kind] - RANK[b.kind]);
   return routes.map(({ literal: _, ...route }) => ({ ...route, discriminators: discriminators(route, routes) }));
+}
+
+function successSchema(response: object): { schema?: Readonly<Record<string, unknown>> } {
+  const schema = (response as { readonly schema?: Readonly<Record<string, unknown>> }).schema;
+  return schema ? { schema } : {};
 }
 
 /** The fixed values of a route's request that another route on the same method and path does not share. */
@@ -142,4 +151,25 @@ export function findRoute(routes: readonly Route[], req: RoutedRequest): Routed 
   }
   if (fallback) return { found: 'route', ...fallback };
   return allow ? { found: 'method', allow: allow.sort() } : { found: 'none' };
+}
+
+/**
+ * Routes a request for `route` also reaches but never gets to: later routes on the same method and
+ * path that nothing tells apart (a probe that is the token list's own request). The first serves them.
+ */
+export function shadowed(routes: readonly Route[], route: Route): Route[] {
+  if (route.discriminators.length > 0) return [];
+  const at = routes.indexOf(route);
+  return routes.filter((r, i) => i > at && r.method === route.method && r.request.path === route.request.path && r.discriminators.length === 0);
+}
+
+/**
+ * The schema the body of the route of `kind` is sampled from: its own, with the schemas of the routes it
+ * shadows (allOf), so a probe answered by the token list still gets the body it promises. Lint refuses
+ * the pairs whose statuses differ (routeSharingProblems in src/contract/rules.ts).
+ */
+export function servedSchema(routes: readonly Route[], kind: RouteKind, own: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const route = routes.find((r) => r.kind === kind);
+  const others = route ? shadowed(routes, route).flatMap((r) => (r.schema ? [r.schema] : [])) : [];
+  return others.length ? { allOf: [own, ...others] } : own;
 }

@@ -4,9 +4,10 @@
  * `default`); generated ones are fresh on every call (a new uuid for an incident id, the test clock's
  * time for a date-time), as a real server's would be.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { sampleWithin, type PatternRandom } from '../contract/pattern.js';
 
-type Schema = Readonly<Record<string, unknown>>;
+export type Schema = Readonly<Record<string, unknown>>;
 
 function isSchema(v: unknown): v is Schema {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -57,6 +58,85 @@ export function sample(schema: unknown, nowMs: number): unknown {
 }
 
 function sampleString(schema: Schema, nowMs: number): string {
+  const pattern = typeof schema.pattern === 'string' ? schema.pattern : undefined;
+  const formatted = sampleFormatted(schema, nowMs);
+  if (pattern === undefined || (formatted !== undefined && matches(pattern, formatted))) return formatted ?? sampleLength(schema);
+  return patterned(schema, 'plain') ?? formatted ?? sampleLength(schema);
+}
+
+function matches(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How random a value from a pattern is: `plain` for an ordinary field, `secret` for a credential the
+ * mock issues (every choice from the system's CSPRNG, unbounded repetitions long, so a pattern such as
+ * `^[A-Za-z0-9]+$` still gives a token of about 380 bits), `weak` for the low-entropy faults (only the
+ * first few choices vary: about 32 bits, guessable).
+ */
+export type Randomness = 'plain' | 'secret' | 'weak';
+
+function randomness(kind: Randomness): PatternRandom {
+  if (kind === 'secret') return { below: (n) => randomInt(n), extra: 64 };
+  if (kind === 'plain') return { below: (n) => randomInt(n), extra: 8 };
+  let varied = 0;
+  return { below: (n) => (n > 1 && varied++ < 5 ? randomInt(n) : 0), extra: 32 };
+}
+
+/** A string matching the schema's `pattern` within its length bounds; undefined when it has none or none fits. */
+export function patterned(schema: unknown, kind: Randomness): string | undefined {
+  if (!isSchema(schema) || typeof schema.pattern !== 'string') return undefined;
+  const bounds = {
+    ...(typeof schema.minLength === 'number' ? { minLength: schema.minLength } : {}),
+    ...(typeof schema.maxLength === 'number' ? { maxLength: schema.maxLength } : {}),
+  };
+  try {
+    return sampleWithin(schema.pattern, bounds, randomness(kind));
+  } catch {
+    // A pattern the generator does not cover: lint has said so (patternProblems in src/contract/rules.ts).
+    return undefined;
+  }
+}
+
+/**
+ * The schema of the value at a JSON pointer of a body (`/data/token`): through `properties`, array
+ * `items`, and the branches of `allOf`/`anyOf`/`oneOf` that declare it.
+ */
+export function schemaAt(schema: unknown, pointer: string): Schema | undefined {
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let cur: unknown = schema;
+  for (const seg of segments) {
+    cur = childSchema(cur, seg);
+    if (cur === undefined) return undefined;
+  }
+  return isSchema(cur) ? cur : undefined;
+}
+
+function childSchema(schema: unknown, seg: string): unknown {
+  if (!isSchema(schema)) return undefined;
+  if (isSchema(schema.properties) && Object.hasOwn(schema.properties, seg)) return schema.properties[seg];
+  if (/^\d+$/.test(seg)) {
+    const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : [];
+    const i = Number(seg);
+    if (i < prefix.length) return prefix[i];
+    if (isSchema(schema.items)) return schema.items;
+  }
+  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const list = schema[key];
+    if (!Array.isArray(list)) continue;
+    for (const branch of list) {
+      const found = childSchema(branch, seg);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function sampleFormatted(schema: Schema, nowMs: number): string | undefined {
   switch (schema.format) {
     case 'uuid':
       return randomUUID();
@@ -71,12 +151,15 @@ function sampleString(schema: Schema, nowMs: number): string {
     case 'uri':
     case 'url':
       return 'https://example.test/';
-    default: {
-      const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
-      const max = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
-      return 'example'.padEnd(min, 'x').slice(0, Math.max(min, Math.min(max, 7)));
-    }
+    default:
+      return undefined;
   }
+}
+
+function sampleLength(schema: Schema): string {
+  const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
+  const max = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
+  return 'example'.padEnd(min, 'x').slice(0, Math.max(min, Math.min(max, 7)));
 }
 
 function sampleNumber(schema: Schema, integer: boolean): number {

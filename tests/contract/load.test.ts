@@ -63,7 +63,13 @@ describe('seed specs', () => {
     assert.equal(contracts.waldo.rolling?.header, 'Authorization');
     assert.equal(contracts.waldo.lifetime?.ttl?.seconds, 3600);
     assert.equal(contracts.waldo.token.format, 'jwt');
-    assert.equal(contracts['private-tokens'].tokens?.create.expiry.required, true);
+    assert.deepEqual(contracts['private-tokens'].tokens?.create.expiry, {
+      mode: 'chosen',
+      var: 'expiresAt',
+      format: 'iso8601',
+      required: true,
+      source: contracts['private-tokens'].tokens?.create.expiry.source,
+    });
     assert.equal(contracts.vidizmo.lifetime?.idle?.seconds, 1200);
     assert.equal(contracts.vidizmo.acquire.response.parts?.token?.pointer, '');
     assert.equal(contracts.vidizmo.refresh?.expired, 'allowed');

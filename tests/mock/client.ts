@@ -255,8 +255,9 @@ export class MockClient {
   async createToken(creds: Creds, expiry: string | undefined): Promise<{ res: Res; token: Creds }> {
     const t = this.contract.tokens;
     assert.ok(t, 'the contract has no tokens');
-    const v = t.create.expiry.var;
-    const res = await this.send(t.create.request, creds, expiry === undefined ? { drop: [v] } : { with: { [v]: expiry } });
+    const e = t.create.expiry;
+    const v = e.mode === 'chosen' ? e.var : undefined;
+    const res = await this.send(t.create.request, creds, v === undefined ? {} : expiry === undefined ? { drop: [v] } : { with: { [v]: expiry } });
     return { res, token: { ...creds, ...this.parts(t.create.response, res) } };
   }
 

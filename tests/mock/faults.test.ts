@@ -27,7 +27,7 @@ const CHECK_IDS = new Set([
   'present.ok', 'present.missing', 'present.garbage', 'present.tampered', 'present.wrong-scheme', 'present.companion', 'present.alternate', 'present.mismatched-parts', 'present.scheme-case', 'present.companion-owner',
   'errors.invalid', 'errors.missing', 'errors.tampered', 'errors.wrong-scheme', 'errors.companion-missing', 'errors.mismatched',
   'jwt.claims', 'jwt.ttl', 'jwt.alg-none', 'jwt.signature',
-  'expiry.ttl', 'expiry.sliding', 'expiry.custom', 'expiry.required', 'expiry.reported',
+  'expiry.ttl', 'expiry.sliding', 'expiry.custom', 'expiry.required', 'expiry.reported', 'expiry.server', 'expiry.never',
   'refresh.ok', 'refresh.rotation', 'refresh.invalid', 'refresh.expired', 'refresh.mismatched-key', 'refresh.rolling', 'refresh.rolling-success-only',
   'refresh.retires-access', 'refresh.race', 'refresh.after-logout',
   'revoke.logout', 'revoke.logout-response', 'revoke.token', 'revoke.isolated', 'tokens.list', 'tokens.rotate', 'robust.no-5xx', 'robust.no-secret-echo',
@@ -120,6 +120,11 @@ const APPLIES: Record<FaultName, readonly SeedId[]> = {
   'scheme-case-ignored': [],
   'companion-owner-unchecked': [IC],
   'malformed-error-body': ALL,
+  // No seed's tokens expire as the server picks, never expire, or rotate by a sequence: tests/checks/expiry.test.ts
+  // and tokens.test.ts prove these on variants (tests/support/format2-variants.ts).
+  'server-expiry-ignored': [],
+  'never-token-expires': [],
+  'revoke-cascades': [],
 };
 
 const ok = async (c: MockClient, creds: Creds): Promise<boolean> => c.isSuccess(await c.probe(creds));
@@ -500,6 +505,19 @@ const RULES: Record<FaultName, (c: MockClient) => Promise<boolean>> = {
     }
     return kept;
   },
+  'server-expiry-ignored': async (c) => {
+    // The token is refused once past the expiry the create response reported.
+    const t = await privateToken(c, await c.login());
+    const name = Object.entries(c.contract.tokens?.create.response.parts ?? {}).find(([, p]) => p.kind === 'expires-at')?.[0] ?? '';
+    await c.advance(Date.parse(t[name] ?? '') / 1000 - (await c.now()) + 1);
+    return c.isError(await c.probe(t), 'expired');
+  },
+  'never-token-expires': async (c) => {
+    const t = await privateToken(c, await c.login());
+    await c.advance(400 * 24 * 3600);
+    return ok(c, t);
+  },
+  'revoke-cascades': async (c) => ok(c, (await revokeOne(c)).other),
 };
 
 describe('the fault registry', () => {

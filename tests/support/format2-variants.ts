@@ -102,3 +102,121 @@ export function retiresAccess(): Contract {
     file,
   );
 }
+
+// The mock serves what the spec declares (issue 12, "the mock drifts from its spec silently").
+
+function editAll(text: string, find: string, replace: string): string {
+  assert.ok(text.includes(find), `the seed text has ${JSON.stringify(find.slice(0, 60))}`);
+  return text.split(find).join(replace);
+}
+
+/** oauth2's text with a documented alphabet pinned on its access and refresh tokens (`pattern`, YAML single-quoted). */
+function oauth2WithTokenPattern(pattern: string): { text: string; file: string } {
+  const { text, file } = seedText('oauth2');
+  const quoted = `'${pattern.replace(/'/g, "''")}'`;
+  return {
+    text: editAll(
+      editAll(text, 'access_token: { type: string, minLength: 1 }', `access_token: { type: string, pattern: ${quoted} }`),
+      'refresh_token: { type: string, minLength: 1 }',
+      `refresh_token: { type: string, pattern: ${quoted} }`,
+    ),
+    file,
+  };
+}
+
+/** oauth2 whose access and refresh tokens are documented as 40 letters and digits. */
+export function tokenPattern(pattern = '^[A-Za-z0-9]{40}$'): Contract {
+  const { text, file } = oauth2WithTokenPattern(pattern);
+  return load(text, file);
+}
+
+/** What loading oauth2 with this token pattern reports (lint's problems, with their positions). */
+export function tokenPatternProblems(pattern: string): ReturnType<typeof parseContract>['problems'] {
+  const { text, file } = oauth2WithTokenPattern(pattern);
+  return parseContract(text, file).problems;
+}
+
+/**
+ * oauth2 whose token request carries a fixed API version header, with two cases that differ from it
+ * only in a header: an old version (named in another case), and a Content-Type that switches the form body to JSON.
+ */
+export function headerCases(): Contract {
+  const { text, file } = seedText('oauth2');
+  const withHeader = edit(
+    text,
+    "    auth: { header: Authorization, scheme: Basic, value: '{clientId}:{clientSecret}' }\n    body:\n      # RFC 6749 §4.3.2",
+    "    auth: { header: Authorization, scheme: Basic, value: '{clientId}:{clientSecret}' }\n    headers: { X-Api-Version: '2' }\n    body:\n      # RFC 6749 §4.3.2",
+  );
+  return load(
+    edit(
+      withHeader,
+      '  cases:\n    - id: unsupported-grant-type\n',
+      `  cases:
+    - id: old-api-version
+      summary: a token request for an API version the server retired is refused
+      set: { headers: { x-api-version: '1' } }
+      error: { status: 400, schema: ${errorShape('unsupported_version')}, source: 'test: version 1 is retired.' }
+    - id: json-body
+      summary: the token request labelled as JSON is refused as an unsupported media type
+      set: { headers: { Content-Type: application/json } }
+      error: { status: 415, schema: ${errorShape('unsupported_media_type')}, source: 'test: the token endpoint takes a form body only.' }
+    - id: unsupported-grant-type
+`,
+    ),
+    file,
+  );
+}
+
+/** private-tokens whose token ids are integers, in the created, rotated and listed token alike. */
+export function integerTokenIds(): Contract {
+  const { text, file } = seedText('private-tokens');
+  return load(editAll(editAll(text, 'id: { type: string, minLength: 1 }', 'id: { type: integer, minimum: 1 }'), 'id: { type: string }', 'id: { type: integer }'), file);
+}
+
+/** private-tokens whose probe (the token list's own request) promises a count beside the list. */
+export function probeOnTokenList(): Contract {
+  const { text, file } = seedText('private-tokens');
+  return load(
+    edit(
+      text,
+      "  response:\n    status: 200\n  source: 'Once you have the JWT token",
+      "  response:\n    status: 200\n    schema: { type: object, required: [count], properties: { count: { type: integer, minimum: 0 } } }\n  source: 'Once you have the JWT token",
+    ),
+    file,
+  );
+}
+
+/** private-tokens whose create request carries no expiry: `mode` in place of var, format and required. */
+function tokensWithExpiryMode(mode: 'server' | 'never'): string {
+  const { text } = seedText('private-tokens');
+  let out = edit(text, "json: { name: 'authconform-{run}', expiresAt: '{expiresAt}' }", "json: { name: 'authconform-{run}' }");
+  out = edit(out, '      var: expiresAt\n      format: iso8601\n      required: true\n', `      mode: ${mode}\n`);
+  if (mode === 'never') {
+    out = editAll(out, '        required: [id, token, expiresAt]\n', '        required: [id, token]\n');
+    out = editAll(out, '        expiresAt: { pointer: /expiresAt, kind: expires-at, format: iso8601 }\n', '');
+  }
+  return out;
+}
+
+/** private-tokens whose server picks each token's expiry and reports it in the create response's expiresAt. */
+export function tokensServerExpiry(): Contract {
+  return load(tokensWithExpiryMode('server'), seedText('private-tokens').file);
+}
+
+/** private-tokens whose tokens stay valid until revoked, as npm automation tokens. */
+export function tokensNeverExpire(): Contract {
+  return load(tokensWithExpiryMode('never'), seedText('private-tokens').file);
+}
+
+/** private-tokens that rotate by creating a new token and then revoking the old one, with no rotate request of their own. */
+export function tokensRotateBySequence(): Contract {
+  const { text, file } = seedText('private-tokens');
+  const start = text.indexOf('  rotate:\n');
+  const end = text.indexOf('  revoke:\n', start);
+  assert.ok(start > 0 && end > start, 'the seed has tokens.rotate before tokens.revoke');
+  const rotate = `  rotate:
+    by: [create, revoke]
+    source: 'test: to rotate a token, create a new one and then revoke the old one.'
+`;
+  return load(text.slice(0, start) + rotate + text.slice(end), file);
+}

@@ -47,3 +47,15 @@ export function explain(v: Verdict): string {
   if (v.status === 'skip') return `skip: ${v.reason}`;
   return `pass${v.detail ? `: ${v.detail}` : ''}`;
 }
+
+/** One check's verdict against a fresh mock of any contract (a seed or a variant of one), optionally with a fault. */
+export async function verdictOn(contract: Contract, check: Check | undefined, fault?: string): Promise<Verdict> {
+  if (!check) throw new TypeError('no such check');
+  const mock = await startMock(contract, fault ? { fault } : {});
+  try {
+    const scope: RunScope = { contract, target: mockTarget(contract, mock.url), redactor: new Redactor(), run: newRunId() };
+    return (await runCheck(check, scope)).verdict;
+  } finally {
+    await mock.close();
+  }
+}
