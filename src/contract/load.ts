@@ -5,7 +5,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { SpecError, SpecErrors } from './errors.js';
 import type { Contract, ContractTokens, Position, TokenExpiry } from './model.js';
 import { LOAD_LIMITS, readSpecFile, readYaml, type LoadLimits } from './read.js';
@@ -51,7 +51,7 @@ export function loadContractFile(file: string, limits: LoadLimits = LOAD_LIMITS)
   if ('problem' in read) {
     // Only the size limit points past the start of the file, into the part that was read.
     const { offset, message } = read.problem;
-    const pos = positions(read.head ?? '')(offset);
+    const pos = lineCounter(read.head ?? '').linePos(offset);
     return { problems: [new SpecError({ file, line: pos.line, col: pos.col, pointer: '', message })] };
   }
   return parseContract(read.text, file, limits);
@@ -68,7 +68,7 @@ export function loadContract(file: string): Contract {
 export function parseContract(text: string, file: string, limits: LoadLimits = LOAD_LIMITS): LoadResult {
   specValidator();
   const deadline = limits.now() + limits.maxMillis;
-  const at = positions(text);
+  const at = lineCounter(text).linePos;
   const read = readYaml(text, limits, deadline);
 
   if ('syntax' in read) {
@@ -181,20 +181,17 @@ function yamlMessage(message: string): string {
   return `YAML syntax error: ${sentence}`;
 }
 
-/** 1-based line and column of an offset, counted from the text itself. */
-function positions(text: string): (offset: number) => Position {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - (starts[lo] as number) + 1 };
-  };
+/**
+ * yaml's LineCounter (1-based line and column of an offset) over every line break of the text. Not the
+ * one yaml's parser fills as it reads: on some malformed YAML it skips a line break (text after a
+ * closed flow mapping, `{\n  "a": 1\n  },\n  "b": {`), and every position below it would be a line off,
+ * which is where a spec author most needs them right.
+ */
+function lineCounter(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
 }
 
 /**

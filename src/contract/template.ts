@@ -57,28 +57,78 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * Matches a value against a template and returns the values of its placeholders, or undefined when it
- * does not match. `segment` restricts placeholders to one path segment (no "/").
+ * A template compiled for matching, the reverse of `render`: the regular expression is built once (the
+ * mock compiles its templates when it starts), so matching a value costs one `exec`.
+ */
+export interface TemplateMatcher {
+  /** Placeholder names, in order of appearance. */
+  readonly names: readonly string[];
+  /**
+   * The placeholder values in `names` order, or undefined when the value does not match. The mock's hot
+   * path (reading a presented token) uses this: it builds no object keyed by names that vary per contract.
+   */
+  values(value: string): string[] | undefined;
+  /** The same, as a record by name (a name used twice takes its last value). */
+  match(value: string): Record<string, string> | undefined;
+}
+
+/**
+ * Compiles a template for matching. Placeholders match lazily; with `segment`, each matches one path
+ * segment (no "/") and is percent-decoded (left as sent when it is not valid percent-encoding).
+ */
+export function compileTemplate(template: string, opts: { segment?: boolean } = {}): TemplateMatcher {
+  const names = placeholders(template);
+  const segment = opts.segment === true;
+  let values: (value: string) => string[] | undefined;
+  if (names.length === 0) {
+    values = (value) => (value === template ? [] : undefined);
+  } else if (!segment && names.length === 1 && template === `{${names[0]}}`) {
+    values = (value) => [value];
+  } else {
+    let pattern = '';
+    let last = 0;
+    for (const m of template.matchAll(PLACEHOLDER)) {
+      pattern += escapeRegExp(template.slice(last, m.index));
+      pattern += segment ? '([^/]+)' : '(.*?)';
+      last = (m.index ?? 0) + m[0].length;
+    }
+    pattern += escapeRegExp(template.slice(last));
+    const re = new RegExp(`^${pattern}$`, 's');
+    values = (value) => {
+      const found = re.exec(value);
+      if (!found) return undefined;
+      const out = new Array<string>(names.length);
+      for (let i = 0; i < names.length; i++) {
+        const raw = found[i + 1] ?? '';
+        out[i] = segment && raw.includes('%') ? safeDecode(raw) : raw;
+      }
+      return out;
+    };
+  }
+  return {
+    names,
+    values,
+    match: (value) => {
+      const v = values(value);
+      if (v === undefined) return undefined;
+      const out: Record<string, string> = {};
+      for (let i = 0; i < names.length; i++) out[names[i] as string] = v[i] as string;
+      return out;
+    },
+  };
+}
+
+/**
+ * Matches a value against a template once and returns the values of its placeholders, or undefined
+ * when it does not match. Code that matches one template many times compiles it with `compileTemplate`.
  */
 export function match(template: string, value: string, opts: { segment?: boolean } = {}): Record<string, string> | undefined {
-  const names: string[] = [];
-  let pattern = '';
-  let last = 0;
-  for (const m of template.matchAll(PLACEHOLDER)) {
-    pattern += escapeRegExp(template.slice(last, m.index));
-    names.push(m[1] as string);
-    pattern += opts.segment ? '([^/]+)' : '(.*?)';
-    last = (m.index ?? 0) + m[0].length;
-  }
-  pattern += escapeRegExp(template.slice(last));
-  const found = new RegExp(`^${pattern}$`, 's').exec(value);
-  if (!found) return undefined;
-  const out: Record<string, string> = {};
-  names.forEach((n, i) => {
-    const raw = found[i + 1] ?? '';
-    out[n] = opts.segment ? safeDecode(raw) : raw;
-  });
-  return out;
+  return compileTemplate(template, opts).match(value);
+}
+
+/** Count of literal characters of a template: more literal text is a more specific route. */
+export function literalLength(template: string): number {
+  return template.replace(PLACEHOLDER, '').length;
 }
 
 function safeDecode(s: string): string {

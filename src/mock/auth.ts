@@ -6,12 +6,12 @@
  * separate so a refresh can accept an expired token where the contract allows it.
  */
 import type { Contract, ErrorCondition } from '../contract/model.js';
+import { compileTemplate, type TemplateMatcher } from '../contract/template.js';
 import type { TestClock } from './clock.js';
 import type { Incoming } from './exchange.js';
 import { header } from './exchange.js';
 import type { ActiveFault } from './faults.js';
 import type { TokenMint } from './issue.js';
-import { compileTemplate, type Matcher } from './matcher.js';
 import { decodeBase64 } from './read.js';
 import { isExpired, type Session, type SessionStore } from './sessions.js';
 
@@ -33,7 +33,7 @@ interface CompanionReader {
   readonly name: string;
   readonly header: boolean;
   readonly query: boolean;
-  readonly match: Matcher;
+  readonly match: TemplateMatcher;
 }
 
 /** A leading scheme word, as in "Bearer abc" or "Token abc". */
@@ -46,7 +46,7 @@ export class Authenticator {
   readonly #clock: TestClock;
   readonly #sessions: SessionStore;
   readonly #mint: TokenMint;
-  readonly #value: Matcher;
+  readonly #value: TemplateMatcher;
   /** The presented part that names the session: the token, else the first placeholder. */
   readonly #finder: string;
   readonly #finderIndex: number;

@@ -7,11 +7,10 @@
  */
 import type { RequestSpec } from '../contract/model.js';
 import { DEFAULT_AUTH_HEADER } from '../contract/schema.js';
-import { placeholders } from '../contract/template.js';
+import { compileTemplate, placeholders, type TemplateMatcher } from '../contract/template.js';
 import type { Incoming } from './exchange.js';
 import { header } from './exchange.js';
 import type { ActiveFault } from './faults.js';
-import { compileTemplate, type Matcher } from './matcher.js';
 
 export interface RequestReading {
   /** The body's shape is wrong: not JSON, a JSON value of the wrong type, a field of the wrong type, empty. */
@@ -43,7 +42,7 @@ export class RequestReader {
   readonly #spec: RequestSpec;
   readonly #numeric: ReadonlySet<string>;
   readonly #fault: ActiveFault;
-  readonly #compiled = new Map<string, Matcher>();
+  readonly #compiled = new Map<string, TemplateMatcher>();
   /** Nothing to read beyond the path: no body, headers, inline auth or query placeholders. */
   readonly #pathOnly: boolean;
 
@@ -59,7 +58,7 @@ export class RequestReader {
       Object.values(spec.query ?? {}).every((t) => placeholders(t).length === 0);
   }
 
-  #template(t: string): Matcher {
+  #template(t: string): TemplateMatcher {
     let c = this.#compiled.get(t);
     if (!c) {
       c = compileTemplate(t);

@@ -9,9 +9,9 @@
  */
 import { fixedValues } from '../contract/facts.js';
 import type { Contract, ProbeSpec, RequestSpec } from '../contract/model.js';
+import { compileTemplate, literalLength, type TemplateMatcher } from '../contract/template.js';
 import type { Incoming } from './exchange.js';
 import { header } from './exchange.js';
-import { compileTemplate, literalLength, type Matcher } from './matcher.js';
 
 export type RouteKind = 'acquire' | 'probe' | 'refresh' | 'logout' | 'tokens.create' | 'tokens.list' | 'tokens.rotate' | 'tokens.revoke';
 
@@ -23,7 +23,7 @@ export interface Route {
   readonly probe?: ProbeSpec;
   readonly request: RequestSpec;
   readonly method: string;
-  readonly match: Matcher;
+  readonly match: TemplateMatcher;
   /** Fixed values that tell this route from another on the same method and path; empty when none shares them. */
   readonly discriminators: readonly Discriminator[];
   /** The body schema its success promises, if any. */

@@ -1,56 +1,60 @@
 /**
- * Reading the entries of a zip archive held in memory, enough for the leak scan to look inside the
- * archives reports contain (Playwright's HTML report embeds its data as a base64 zip; traces are
- * zips). Stored and deflated entries only, which is what those writers produce.
+ * Reading the entries of a zip archive held in memory, for the leak scan to look inside the archives
+ * reports contain (Playwright's HTML report embeds its data as a base64 zip; traces are zips). The
+ * reading is fflate's (`unzipSync`: the central directory, ZIP64 included, stored and deflated entries);
+ * this module only turns its answer into every entry, in the archive's order, and its failures into values.
  */
-import { inflateRawSync } from 'node:zlib';
+import { unzipSync, type UnzipFileInfo } from 'fflate';
 
 export interface ZipEntry {
   readonly name: string;
   readonly data: Buffer;
 }
 
-const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
-const CENTRAL_FILE_HEADER = 0x02014b50;
 const LOCAL_FILE_HEADER = 0x04034b50;
 
 export function isZip(buf: Buffer): boolean {
   return buf.length >= 22 && buf.readUInt32LE(0) === LOCAL_FILE_HEADER;
 }
 
-/** The archive's entries, or an error value saying why they could not be read. */
+/**
+ * The archive's entries, or an error value saying why they could not be read. fflate answers with a
+ * record keyed by name, where a name used twice keeps one entry; so each pass takes one occurrence of
+ * every name (the first pass the first ones, and so on), and none is left unread.
+ */
 export function zipEntries(buf: Buffer): ZipEntry[] | Error {
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY) {
-      eocd = i;
-      break;
+  const data = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  const order: { name: string; occurrence: number }[] = [];
+  const out: (ZipEntry | undefined)[] = [];
+  let passes = 1;
+  try {
+    for (let pass = 0; pass < passes; pass++) {
+      const seen = new Map<string, number>();
+      const taken: number[] = [];
+      let index = 0;
+      const files = unzipSync(data, {
+        filter: (file: UnzipFileInfo) => {
+          const occurrence = seen.get(file.name) ?? 0;
+          seen.set(file.name, occurrence + 1);
+          if (pass === 0) {
+            order.push({ name: file.name, occurrence });
+            passes = Math.max(passes, occurrence + 1);
+          }
+          if (occurrence === pass) taken.push(index);
+          index++;
+          return occurrence === pass;
+        },
+      });
+      for (const at of taken) {
+        const name = order[at]!.name;
+        // Read as assigned: an entry named "__proto__" is found the way fflate stored it.
+        const content = (files as Record<string, Uint8Array | undefined>)[name];
+        if (!(content instanceof Uint8Array)) return new Error(`${name} was not read`);
+        out[at] = { name, data: Buffer.from(content.buffer, content.byteOffset, content.length) };
+      }
     }
+  } catch (e) {
+    return new Error((e as Error).message);
   }
-  if (eocd < 0) return new Error('no end of central directory');
-  const count = buf.readUInt16LE(eocd + 10);
-  let at = buf.readUInt32LE(eocd + 16);
-  const out: ZipEntry[] = [];
-  for (let n = 0; n < count; n++) {
-    if (at + 46 > buf.length || buf.readUInt32LE(at) !== CENTRAL_FILE_HEADER) return new Error(`bad central directory entry ${n}`);
-    const method = buf.readUInt16LE(at + 10);
-    const compressed = buf.readUInt32LE(at + 20);
-    const nameLength = buf.readUInt16LE(at + 28);
-    const extraLength = buf.readUInt16LE(at + 30);
-    const commentLength = buf.readUInt16LE(at + 32);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.toString('utf8', at + 46, at + 46 + nameLength);
-    at += 46 + nameLength + extraLength + commentLength;
-    if (local + 30 > buf.length || buf.readUInt32LE(local) !== LOCAL_FILE_HEADER) return new Error(`bad local header for ${name}`);
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(start, start + compressed);
-    try {
-      if (method === 0) out.push({ name, data: Buffer.from(raw) });
-      else if (method === 8) out.push({ name, data: inflateRawSync(raw) });
-      else return new Error(`${name} uses compression method ${method}`);
-    } catch (e) {
-      return new Error(`${name} cannot be inflated: ${(e as Error).message}`);
-    }
-  }
-  return out;
+  return out.filter((e): e is ZipEntry => e !== undefined);
 }

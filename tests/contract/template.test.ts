@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  compileTemplate,
   escapePointer,
   getPointer,
   jsonTemplates,
+  literalLength,
   match,
   matchJson,
   placeholderOffsets,
@@ -104,6 +106,47 @@ describe('match', () => {
     const rendered = render('{key}|{token}', vars);
     assert.ok(rendered);
     assert.deepEqual(match('{key}|{token}', rendered), vars);
+  });
+});
+
+describe('compileTemplate', () => {
+  test('values come back in placeholder order, as match gives them by name', () => {
+    const m = compileTemplate('{key}:{token}');
+    assert.deepEqual(m.names, ['key', 'token']);
+    assert.deepEqual(m.values('k1:t1'), ['k1', 't1']);
+    assert.deepEqual(m.match('k1:t1'), { key: 'k1', token: 't1' });
+    assert.equal(m.values('k1t1'), undefined);
+    assert.equal(m.match('k1t1'), undefined);
+  });
+
+  test('a compiled template matches the same values many times, as match does once', () => {
+    const cases: [string, string, { segment?: boolean }][] = [
+      ['{token}', 'a.b.c', {}],
+      ['{token}', '', {}],
+      ['Bearer {token}', 'Bearer a b', {}],
+      ['Bearer {token}', 'Basic abc', {}],
+      ['plain', 'plain', {}],
+      ['plain', 'plainer', {}],
+      ['a.b+({x})', 'a.b+(1)', {}],
+      ['{a}-{a}', 'x-y', {}],
+      ['line {x}', 'line 1\n2', {}],
+      ['/api/v1/user/{email}', '/api/v1/user/john%40example.test', { segment: true }],
+      ['/users/{id}', '/users/a/b', { segment: true }],
+      ['/users/{id}', '/users/%E0%A4%A', { segment: true }],
+      ['{id}', 'a%2Fb', { segment: true }],
+      ['{id}', 'a/b', { segment: true }],
+    ];
+    for (const [template, value, opts] of cases) {
+      const compiled = compileTemplate(template, opts);
+      for (let i = 0; i < 2; i++) assert.deepEqual(compiled.match(value), match(template, value, opts), `${template} against ${value}`);
+    }
+    assert.deepEqual(compileTemplate('{id}', { segment: true }).values('a%2Fb'), ['a/b']);
+    assert.equal(compileTemplate('{id}', { segment: true }).values('a/b'), undefined);
+  });
+
+  test('literalLength counts the text outside placeholders', () => {
+    assert.equal(literalLength('/users/{id}/keys'), '/users//keys'.length);
+    assert.equal(literalLength('{token}'), 0);
   });
 });
 

@@ -127,6 +127,46 @@ describe('scanForLeaks', () => {
     assertSilent(describeLeakScan(result), SECRET);
   });
 
+  it('reads ZIP64 archives, as a trace past 4 GiB is written, in a file and embedded in a page', () => {
+    const root = tempDir();
+    const zip64 = makeZip(
+      [
+        { name: 'trace.trace', data: 'nothing here' },
+        { name: 'resources/page.html', data: `<p>token ${SECRET}</p>` },
+      ],
+      { zip64: true },
+    );
+    plant(root, 'test-results/trace.zip', zip64);
+    plant(root, 'reports/playwright/index.html', `data:application/zip;base64,${zip64.toString('base64')}`);
+    const result = scanForLeaks([join(root, 'reports'), join(root, 'test-results')], [SECRET], root);
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(
+      result.hits.map((h) => `${h.file} ${h.entry ?? ''}`),
+      ['reports/playwright/index.html archive at byte 28/resources/page.html', 'test-results/trace.zip archive at byte 0/resources/page.html'],
+    );
+    assert.equal(result.hits[0]!.offset, '<p>token '.length);
+  });
+
+  it('searches every entry, also of a name used twice and inside a zip in a zip', () => {
+    const root = tempDir();
+    const inner = makeZip([{ name: 'network.json', data: `{"authorization": "Bearer ${SECRET}"}` }]);
+    plant(
+      root,
+      'test-results/trace.zip',
+      makeZip([
+        { name: 'data.txt', data: 'first, clean' },
+        { name: 'data.txt', data: `second, with ${SECRET}` },
+        { name: 'nested.zip', data: inner },
+      ]),
+    );
+    const result = scanForLeaks([join(root, 'test-results')], [SECRET], root);
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(
+      result.hits.map((h) => h.entry),
+      ['archive at byte 0/data.txt', 'archive at byte 0/nested.zip/archive at byte 0/network.json'],
+    );
+  });
+
   it('reports a clean tree in one line naming how many files and secrets it scanned', () => {
     const root = tempDir();
     plant(root, 'reports/a.json', '{"token":"[redacted:token]"}');
