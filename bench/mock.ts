@@ -5,20 +5,22 @@
  * otherwise steal its event loop) and reports its own CPU time over IPC; rounds alternate so drift
  * hits both alike; medians count.
  *
- *   npx tsx bench/mock.ts            (writes the "## Mock throughput" section of bench/RESULTS.md)
+ *   npx tsx bench/mock.ts                    (writes the "## Mock throughput" section of bench/RESULTS.md)
+ *   npx tsx bench/mock.ts --baseline <dir>   (also the mock of an older checkout, in the same rounds)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SPEC = fileURLToPath(new URL('../specs/vidizmo.yaml', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const SETTINGS = { connections: 10, duration: 5, pipelining: 1 } as const;
 const ROUNDS = 5;
-const GOAL = 0.7;
+const GOAL = 0.8;
 const COMMAND = 'npx tsx bench/mock.ts';
 
 /** What a server process tells the runner: where to send load, and with which headers. */
@@ -48,11 +50,15 @@ async function serveBare(): Promise<Endpoint> {
   return { url: `http://127.0.0.1:${port}/`, headers: {} };
 }
 
-/** The mock as `authconform mock` runs it: load the spec, start the mock, log in once. */
-async function serveMock(): Promise<Endpoint> {
-  const { loadContract } = await import('../src/contract/load.js');
-  const { startMock } = await import('../src/mock/server.js');
-  const contract = loadContract(SPEC);
+/**
+ * The mock as `authconform mock` runs it: load the spec, start the mock, log in once. `root`: another
+ * checkout whose mock to serve (the same spec file of that checkout), for a before-and-after in one run.
+ */
+async function serveMock(root?: string): Promise<Endpoint> {
+  const from = (path: string): string => (root ? pathToFileURL(resolve(root, path)).href : new URL(`../${path}`, import.meta.url).href);
+  const { loadContract } = (await import(from('src/contract/load.ts'))) as typeof import('../src/contract/load.js');
+  const { startMock } = (await import(from('src/mock/server.ts'))) as typeof import('../src/mock/server.js');
+  const contract = loadContract(root ? fileURLToPath(from('specs/vidizmo.yaml')) : SPEC);
   const mock = await startMock(contract);
   const login = await fetch(`${mock.url}${contract.acquire.request.path}`, {
     method: 'POST',
@@ -67,7 +73,7 @@ async function serveMock(): Promise<Endpoint> {
   return { url, headers: { authorization: `Bearer ${token}` } };
 }
 
-type Kind = 'bare' | 'mock';
+type Kind = 'bare' | 'mock' | 'before';
 interface Server {
   readonly kind: Kind;
   readonly child: ChildProcess;
@@ -75,8 +81,9 @@ interface Server {
 }
 
 /** Starts `--serve <kind>` in a child process; it reports its endpoint, then answers CPU queries, over IPC. */
-function startServer(kind: Kind): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startServer(kind: Kind, baseline?: string): Promise<Server> {
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind, ...(kind === 'before' && baseline ? [baseline] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ kind, child, endpoint: m as Endpoint }));
     child.once('exit', (code) => reject(new Error(`the ${kind} server exited (${code}) before it was ready`)));
@@ -115,13 +122,18 @@ async function measure(server: Server): Promise<Run> {
 const LABEL: Record<Kind, string> = {
   bare: 'bare node:http',
   mock: 'mock probe',
+  before: 'mock probe, baseline checkout',
 };
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
+  const at = process.argv.indexOf('--baseline');
+  const baseline = at >= 0 ? process.argv[at + 1] : undefined;
+  if (at >= 0 && !baseline) throw new Error('--baseline needs the folder of an older checkout.');
+  const kinds: Kind[] = baseline ? ['bare', 'before', 'mock'] : ['bare', 'mock'];
   const servers: Server[] = [];
   try {
-    for (const kind of ['bare', 'mock'] as const) servers.push(await startServer(kind));
+    for (const kind of kinds) servers.push(await startServer(kind, baseline));
     // Warm every server up (JIT, connection set-up) before measuring.
     for (const s of servers) await load(s.endpoint, 1);
     const runs = new Map<Kind, Run[]>(servers.map((s) => [s.kind, []]));
@@ -139,6 +151,12 @@ async function main(): Promise<void> {
     const cpu = (k: Kind): number => median(of(k).map((r) => r.cpuPerRequest));
     const errors = (k: Kind): number => of(k).reduce((n, r) => n + failures(r.result), 0);
     const ratio = rps('mock') / rps('bare');
+    // Ratios round by round: both servers of a round met the same load on the machine.
+    const ratios = (k: Kind): number[] => of(k).map((r, i) => r.result.requests.average / (of('bare')[i]?.result.requests.average ?? NaN));
+    const spread = (k: Kind): string => {
+      const xs = [...ratios(k)].sort((a, b) => a - b);
+      return `${xs[0]?.toFixed(2)} / ${median(xs).toFixed(2)} / ${xs.at(-1)?.toFixed(2)}`;
+    };
     const verdict = ratio >= GOAL && errors('mock') === 0 ? 'meets the goal' : 'misses the goal';
     const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
     const row = (k: Kind): string => {
@@ -148,31 +166,37 @@ async function main(): Promise<void> {
     const section = [
       '## Mock throughput',
       '',
-      `Command: \`${COMMAND}\` (autocannon ${SETTINGS.connections} connections, pipelining ${SETTINGS.pipelining}, ${SETTINGS.duration} s per run, ${ROUNDS} rounds, each round measuring every server in turn after a 1 s warm-up each; medians of the rounds). Each server runs in its own node process; autocannon runs in the parent. Server CPU per request is the server process's user + system time over a run divided by the requests it completed.`,
+      `Command: \`${COMMAND}${baseline ? ' --baseline <older checkout>' : ''}\` (autocannon ${SETTINGS.connections} connections, pipelining ${SETTINGS.pipelining}, ${SETTINGS.duration} s per run, ${ROUNDS} rounds, each round measuring every server in turn after a 1 s warm-up each; medians of the rounds). Each server runs in its own node process; autocannon runs in the parent. Server CPU per request is the server process's user + system time over a run divided by the requests it completed.`,
       '',
       `- Target: the vidizmo mock's probe \`GET /api/v1/user/{email}?userPartsToFetch=BasicInfo\` with a valid Bearer token (route match, presentation parsing, session lookup, sliding-expiry update, a JSON \`{}\` reply) against a bare \`node:http\` server answering \`{}\` without reading the request.`,
       `- Machine: ${model}, ${availableParallelism()} CPUs, Node ${process.version}; 1-minute load average ${loadBefore.toFixed(2)} when the run started (other work shared the machine, so single rounds vary by ±20 %).`,
       '',
       '| server | median req/s | rounds (req/s) | median server CPU µs/request | p50 / p99 latency (ms, last round) | errors + timeouts + non-2xx |',
       '|---|---|---|---|---|---|',
-      row('bare'),
-      row('mock'),
+      ...kinds.map(row),
       '',
-      `Ratio mock / bare: **${ratio.toFixed(2)}×** requests per second (goal ≥ ${GOAL}×, 0 errors): ${verdict}. By median server CPU per request: ${(cpu('bare') / cpu('mock')).toFixed(2)}×.`,
+      `Ratio mock / bare: **${ratio.toFixed(2)}×** requests per second (goal ≥ ${GOAL}×, 0 errors): ${verdict}. By median server CPU per request: ${(cpu('bare') / cpu('mock')).toFixed(2)}×. Round by round (min / median / max): ${spread('mock')}.`,
+      ...(baseline
+        ? [
+            '',
+            `Baseline checkout (\`--baseline\`, measured in the same rounds): ${(rps('before') / rps('bare')).toFixed(2)}× requests per second, round by round ${spread('before')}; ${errors('before')} errors; by median server CPU per request ${(cpu('bare') / cpu('before')).toFixed(2)}×.`,
+          ]
+        : []),
       '',
-      'What limits it (profiled by hand with `--cpu-prof` and `perf`; not measured by this script). In',
-      'process, with no socket, the probe costs about 3.5 µs per request (route match, presentation',
-      'parsing, session lookup, reply); the bare server spends 40–55 µs of CPU per request in node\'s HTTP',
-      'parsing and socket writes, which the mock pays too, plus reading one request header. Profiling',
-      'removed what was the mock\'s own cost: an await at every layer (the probe of an opaque token is now',
-      'synchronous; 0.53–0.67× before), objects keyed by per-contract names on the hot path, a closure per',
-      'request, and building node\'s whole headers object (the one header needed is read from',
-      '`rawHeaders`). Nothing per request compiles a regular expression or a schema. What remains is',
-      'mostly outside the mock: in separate runs, a bare server in a process that had compiled the spec',
-      "format's JSON Schema with ajv (as `loadContract` does) used 10–40 % more CPU per request than the",
-      'same server without it, with V8 slow paths (`Runtime_DefineKeyedOwnPropertyInLiteral`,',
-      '`JSObject::MigrateToMap`) in node\'s own HTTP code; on this shared machine that attribution is',
-      'tentative. Runs of the same code here gave ratios from 0.57× to 0.82×.',
+      'What limits it (profiled by hand with `--cpu-prof`; not measured by this script). In process, with',
+      'no socket, the probe costs about 2.3 µs per request (4.0 µs before issue 14 item 4, measured the',
+      'same way in the same minute): route match, presentation parsing, session lookup. Nothing of the',
+      'contract is derived per request: routes, readers and templates are compiled at mock start, and a',
+      'reply that does not vary (a success without issued values whose schema samples the same every time,',
+      'a 404, a 405, the 413 and the 500) is built, and its JSON serialized, once. Of what remains, about',
+      'a third is the route matcher decoding the percent-encoded e-mail segment of the path and a seventh',
+      "the session lookup. The rest of the server's CPU per request is node's HTTP parsing and socket",
+      'writes (`writev` leads every profile), which the bare server pays too. In a separate run (3 rounds',
+      'of 3 s, same load), a bare server sent the probe\'s request (its path and a Bearer header) used 2–3',
+      'µs more CPU per request than with `GET /`, and one in a process that had loaded the contract (ajv',
+      'compiled) no more than one without; the mock used 5–8 µs more than the bare server on the same',
+      'request. The load generator shares the two CPUs with the servers and with other work, so single',
+      'rounds vary.',
       '',
     ].join('\n');
     console.log(`\nmock/bare = ${ratio.toFixed(2)}x req/s; errors: mock ${errors('mock')}, bare ${errors('bare')} (${verdict})`);
@@ -199,7 +223,7 @@ function writeSection(section: string): void {
 const serveIndex = process.argv.indexOf('--serve');
 if (serveIndex >= 0) {
   const kind = process.argv[serveIndex + 1];
-  const endpoint = kind === 'bare' ? await serveBare() : await serveMock();
+  const endpoint = kind === 'bare' ? await serveBare() : await serveMock(kind === 'before' ? process.argv[serveIndex + 2] : undefined);
   process.send?.(endpoint);
   process.on('message', () => {
     const { user, system } = process.cpuUsage();

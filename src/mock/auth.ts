@@ -36,8 +36,10 @@ interface CompanionReader {
   readonly match: TemplateMatcher;
 }
 
-/** A leading scheme word, as in "Bearer abc" or "Token abc". */
-const SCHEME_WORD = /^[A-Za-z][A-Za-z0-9._~+-]*\s+(?=\S)/;
+/** A leading scheme word (captured) and the space after it, as in "Bearer abc" or "Token abc". */
+const SCHEME_WORD = /^([A-Za-z][A-Za-z0-9._~+-]*)\s+(?=\S)/;
+/** What a request without companions carries of them. */
+const NO_COMPANIONS: readonly (readonly string[] | undefined)[] = [];
 
 export class Authenticator {
   readonly #contract: Contract;
@@ -56,6 +58,11 @@ export class Authenticator {
   readonly #in: 'header' | 'form' | 'query';
   readonly #name: string;
   readonly #opaque: boolean;
+  /** The contract's scheme, and how it is compared (decided once: the fault a mock runs with never changes). */
+  readonly #scheme: 'Bearer' | 'Basic' | 'none';
+  readonly #schemeLower: string;
+  readonly #anyScheme: boolean;
+  readonly #exactScheme: boolean;
 
   constructor(
     contract: Contract,
@@ -76,6 +83,11 @@ export class Authenticator {
     this.#in = contract.present.in;
     this.#name = contract.present.in === 'header' ? contract.present.name.toLowerCase() : contract.present.name;
     this.#opaque = contract.token.format === 'opaque';
+    this.#scheme = contract.present.scheme;
+    this.#schemeLower = contract.present.scheme.toLowerCase();
+    this.#anyScheme = fault.is('any-scheme-accepted');
+    // RFC 7235 §2.1: the scheme is case-insensitive, unless the contract says it is matched as written.
+    this.#exactScheme = (contract.present.schemeCase === 'exact' && !fault.is('scheme-case-ignored')) || fault.is('scheme-case-sensitive');
     this.#value = compileTemplate(contract.present.value);
     const names = this.#value.names;
     this.#finder = names.includes(contract.token.part) ? contract.token.part : names[0] ?? contract.token.part;
@@ -102,17 +114,22 @@ export class Authenticator {
   /** The presentation's parts and companions, before any session is looked up. */
   #read(req: Incoming): Presented | Identified {
     const raw = this.#in === 'header' ? header(req, this.#name) : ((this.#in === 'form' ? req.form : req.query).get(this.#name) ?? undefined);
+    const trimmed = raw === undefined ? '' : raw.trim();
     // The query-token-accepted fault: RFC 6750 §2.3's access_token parameter, plain, stands in for it.
-    const fromQuery = this.#fault.is('query-token-accepted') && (raw === undefined || raw.trim() === '') ? req.query.get('access_token') ?? undefined : undefined;
-    if ((raw === undefined || raw.trim() === '') && !fromQuery) {
+    const fromQuery = trimmed === '' && this.#fault.is('query-token-accepted') ? req.query.get('access_token') ?? undefined : undefined;
+    if (trimmed === '' && !fromQuery) {
       if (this.#fault.is('missing-token-accepted')) return { ok: true, session: undefined };
       return { ok: false, condition: 'missing' };
     }
-    const value = fromQuery ?? this.#unscheme((raw ?? '').trim());
+    const value = fromQuery ?? this.#unscheme(trimmed);
     if (value === 'wrong-scheme') return { ok: false, condition: 'wrongScheme' };
     const parts = value === undefined ? undefined : this.#value.values(value);
     if (!parts) return { ok: false, condition: 'invalid' };
 
+    if (this.#companions.length === 0) {
+      const presented = parts[this.#finderIndex];
+      return presented === undefined ? { ok: false, condition: 'invalid' } : { parts, companions: NO_COMPANIONS, presented };
+    }
     const companions: (string[] | undefined)[] = [];
     for (const c of this.#companions) {
       let v = c.header ? header(req, c.name) : undefined;
@@ -192,20 +209,17 @@ export class Authenticator {
 
   /** The credential value under the contract's scheme; 'wrong-scheme' when another scheme is used. */
   #unscheme(raw: string): string | undefined | 'wrong-scheme' {
-    const scheme = this.#contract.present.scheme;
+    const scheme = this.#scheme;
     const word = SCHEME_WORD.exec(raw);
     let rest: string;
-    if (this.#fault.is('any-scheme-accepted')) rest = word ? raw.slice(word[0].length) : raw;
+    if (this.#anyScheme) rest = word ? raw.slice(word[0].length) : raw;
     else if (scheme === 'none') {
       if (word) return 'wrong-scheme';
       rest = raw;
     } else {
       if (!word) return 'wrong-scheme';
-      const sent = word[0].trim();
-      if (sent.toLowerCase() !== scheme.toLowerCase()) return 'wrong-scheme';
-      // RFC 7235 §2.1: the scheme is case-insensitive, unless the contract says it is matched as written.
-      const exact = (this.#contract.present.schemeCase === 'exact' && !this.#fault.is('scheme-case-ignored')) || this.#fault.is('scheme-case-sensitive');
-      if (exact && sent !== scheme) return 'wrong-scheme';
+      const sent = word[1] as string;
+      if (sent !== scheme && (this.#exactScheme || sent.toLowerCase() !== this.#schemeLower)) return 'wrong-scheme';
       rest = raw.slice(word[0].length);
     }
     return scheme === 'Basic' ? decodeBase64(rest) : rest;

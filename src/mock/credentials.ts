@@ -10,7 +10,7 @@ import { acquiredRefreshToken } from '../contract/facts.js';
 import type { PartSpec, ResponseSpec } from '../contract/model.js';
 import { setPointer } from '../contract/template.js';
 import type { MockContext } from './context.js';
-import type { Reply } from './exchange.js';
+import { preparedReply, type Reply } from './exchange.js';
 import { randomSecret } from './issue.js';
 import { patterned, sample, schemaAt, type Schema } from './sample.js';
 import { newSession, type Session } from './sessions.js';
@@ -101,8 +101,39 @@ function expiryValue(ctx: MockContext, part: PartSpec, s: Session): string | num
   return new Date(at).toISOString();
 }
 
+/**
+ * Success replies that carry no issued values and whose body does not vary (no schema, or one whose
+ * sample is the same on every call), built and serialized once per response declaration; null where
+ * the body varies (a fresh uuid or time, a value drawn from a pattern).
+ */
+const fixedSuccess = new WeakMap<ResponseSpec, Reply | null>();
+
 /** The success reply of `response` with `values` at their pointers and headers; other fields sampled. */
 export function successReply(ctx: MockContext, response: ResponseSpec, values: PartValues = NO_VALUES, status = response.status): Reply {
+  if (values.size === 0 && status === response.status) {
+    let fixed = fixedSuccess.get(response);
+    if (fixed === undefined) fixedSuccess.set(response, (fixed = constantSample(response.schema) ? preparedReply(buildSuccess(ctx, response, values, status)) : null));
+    if (fixed) return fixed;
+  }
+  return buildSuccess(ctx, response, values, status);
+}
+
+/**
+ * Whether `sample(schema)` gives the same value on every call: only `format` (uuid, times) and
+ * `pattern` (random draws) make it vary, so a schema that names neither, anywhere, is constant. A
+ * conservative test: a `const` that merely contains such a key is counted as varying.
+ */
+function constantSample(schema: unknown): boolean {
+  if (schema === undefined) return true;
+  try {
+    const text = JSON.stringify(schema);
+    return !text.includes('"format"') && !text.includes('"pattern"');
+  } catch {
+    return false;
+  }
+}
+
+function buildSuccess(ctx: MockContext, response: ResponseSpec, values: PartValues, status: number): Reply {
   const headers: Record<string, string> = {};
   if (response.headers) for (const [name, h] of Object.entries(response.headers)) headers[name] = h.example;
   let body: unknown = response.schema ? sample(response.schema, ctx.clock.nowMs()) : {};

@@ -11,13 +11,32 @@ import { clockExchange } from './clock.js';
 import { errorsOf, type MockContext } from './context.js';
 import { rollingHeader } from './credentials.js';
 import type { Incoming, Reply } from './exchange.js';
-import { jsonReply, withHeaders } from './exchange.js';
+import { jsonReply, preparedReply, withHeaders } from './exchange.js';
 import { keysExchange } from './keys.js';
 import { createToken, listTokens, revokeToken, rotateToken } from './private-tokens.js';
 import { logout, probe } from './probe.js';
 import { refresh } from './refresh.js';
 import { findRoute, type Route } from './routes.js';
 import type { Session } from './sessions.js';
+
+const NOT_FOUND = preparedReply(jsonReply(404, { error: 'not_found' }));
+/** The 405 replies by their Allow value: a handful per contract, each built once. */
+const NOT_ALLOWED = new Map<string, Reply>();
+
+function methodNotAllowed(allow: string): Reply {
+  let reply = NOT_ALLOWED.get(allow);
+  if (!reply) NOT_ALLOWED.set(allow, (reply = preparedReply(jsonReply(405, { error: 'method_not_allowed' }, { allow }))));
+  return reply;
+}
+
+/** The placeholders of each route's declared client authentication (`auth: {value: …}`), read once per route. */
+const clientNames = new WeakMap<Route, readonly string[]>();
+
+function clientPlaceholders(route: Route, value: string): readonly string[] {
+  let names = clientNames.get(route);
+  if (!names) clientNames.set(route, (names = placeholders(value)));
+  return names;
+}
 
 /** A reply, and the route that gave it (for the log). */
 export interface Dispatched {
@@ -36,8 +55,8 @@ export function dispatch(ctx: MockContext, req: Incoming): Dispatched | Promise<
   const keys = keysExchange(ctx, req);
   if (keys) return { reply: keys };
   const routed = findRoute(ctx.routes, req);
-  if (routed.found === 'none') return { reply: jsonReply(404, { error: 'not_found' }) };
-  if (routed.found === 'method') return { reply: jsonReply(405, { error: 'method_not_allowed' }, { allow: routed.allow.join(', ') }) };
+  if (routed.found === 'none') return { reply: NOT_FOUND };
+  if (routed.found === 'method') return { reply: methodNotAllowed(routed.allow.join(', ')) };
   const { route } = routed;
   const incoming: Incoming = { method: req.method, path: req.path, query: req.query, form: req.form, rawHeaders: req.rawHeaders, body: req.body, pathVars: routed.pathVars };
   const reply = serve(ctx, route, incoming);
@@ -63,7 +82,7 @@ function clientRefusal(ctx: MockContext, route: Route, req: Incoming): Reply | u
   if (typeof auth !== 'object' || route.kind === 'acquire') return undefined;
   const reading = ctx.readers.get(route.key)?.read(req);
   if (!reading) return undefined;
-  for (const name of placeholders(auth.value)) {
+  for (const name of clientPlaceholders(route, auth.value)) {
     const expected = ctx.contract.mock.credentials[name];
     if (reading.absent.has(name) || (expected !== undefined && reading.vars[name] !== expected)) return ctx.errors.reply('badCredentials');
   }

@@ -3,7 +3,7 @@
  * answer as a plain value (`Reply`). Handlers return replies instead of writing to the socket, so a
  * refusal is a value that can be inspected, decorated (a rolling token) and logged in one place.
  */
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 export interface Incoming {
   readonly method: string;
@@ -41,6 +41,9 @@ export class LazyParams implements Params {
   }
 }
 
+/** Parameters of a request that sent none (no query string, no body): nothing to parse, one shared instance. */
+export const NO_PARAMS: Params = { get: () => null };
+
 export interface Reply {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
@@ -69,29 +72,50 @@ export function withHeaders(reply: Reply, headers: Readonly<Record<string, strin
  */
 export function header(req: Pick<Incoming, 'rawHeaders'>, name: string): string | undefined {
   const raw = req.rawHeaders;
+  let lower: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const key = raw[i] as string;
-    if (key.length === name.length && (key === name || key.toLowerCase() === name.toLowerCase())) return raw[i + 1];
+    if (key.length !== name.length) continue;
+    if (key === name || key.toLowerCase() === (lower ??= name.toLowerCase())) return raw[i + 1];
   }
   return undefined;
 }
 
-export function writeReply(res: ServerResponse, reply: Reply): void {
-  if (reply.text !== undefined) {
-    res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.text) });
-    res.end(reply.text);
-    return;
-  }
-  if (reply.body === undefined || reply.status === 204 || reply.status === 304) {
-    res.writeHead(reply.status, reply.headers);
-    res.end();
-    return;
-  }
+/** What is written for a prepared reply: the headers object and the body text, both built once. */
+interface Wire {
+  readonly headers: OutgoingHttpHeaders | undefined;
+  readonly text: string | undefined;
+}
+
+/** Keyed by the reply object itself: a copy (spread, withHeaders) is another object and is serialized as usual. */
+const wires = new WeakMap<Reply, Wire>();
+
+/**
+ * Marks a reply that is sent unchanged many times (a 404, a probe's success whose body does not vary):
+ * its headers object and JSON text are built now, once, instead of on every send. The reply and its
+ * headers are frozen, since what is sent no longer follows later changes to them.
+ */
+export function preparedReply(reply: Reply): Reply {
+  if (reply.headers) Object.freeze(reply.headers);
+  Object.freeze(reply);
+  wires.set(reply, wire(reply));
+  return reply;
+}
+
+function wire(reply: Reply): Wire {
+  if (reply.text !== undefined) return { headers: { ...reply.headers, 'content-length': Buffer.byteLength(reply.text) }, text: reply.text };
+  if (reply.body === undefined || reply.status === 204 || reply.status === 304) return { headers: reply.headers, text: undefined };
   const text = JSON.stringify(reply.body);
   const json = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) };
   // Declared headers first, then the two that describe the body (a contract cannot override them).
-  res.writeHead(reply.status, reply.headers && hasAny(reply.headers) ? { ...reply.headers, ...json } : json);
-  res.end(text);
+  return { headers: reply.headers && hasAny(reply.headers) ? { ...reply.headers, ...json } : json, text };
+}
+
+export function writeReply(res: ServerResponse, reply: Reply): void {
+  const { headers, text } = wires.get(reply) ?? wire(reply);
+  res.writeHead(reply.status, headers);
+  if (text === undefined) res.end();
+  else res.end(text);
 }
 
 function hasAny(o: object): boolean {

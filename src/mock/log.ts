@@ -17,6 +17,8 @@ const LONG_SEGMENT = 32;
 export class ExchangeLog {
   readonly #secrets: ReadonlySet<string>;
   readonly #secretQuery: ReadonlySet<string>;
+  /** Per route, which segments of its path template hold a secret placeholder (worked out on the route's first line). */
+  readonly #secretSegments = new Map<Route, readonly boolean[]>();
 
   constructor(contract: Contract) {
     const secrets = secretNames(contract);
@@ -34,13 +36,17 @@ export class ExchangeLog {
   #path(path: string, route: Route | undefined): string {
     const segments = path.split('/');
     if (!route) return segments.map((s) => (s.length > LONG_SEGMENT ? REDACTED : s)).join('/');
-    const template = route.request.path.split('/');
-    return segments
-      .map((s, i) => {
-        const names = placeholders(template[i] ?? '');
-        return names.some((n) => this.#secrets.has(n)) ? REDACTED : s;
-      })
-      .join('/');
+    const secret = this.#segmentsOf(route);
+    return segments.map((s, i) => (secret[i] === true ? REDACTED : s)).join('/');
+  }
+
+  #segmentsOf(route: Route): readonly boolean[] {
+    let secret = this.#secretSegments.get(route);
+    if (!secret) {
+      secret = route.request.path.split('/').map((t) => placeholders(t).some((n) => this.#secrets.has(n)));
+      this.#secretSegments.set(route, secret);
+    }
+    return secret;
   }
 
   #query(raw: string): string {

@@ -5,6 +5,7 @@
  * token names, and answers its declared status, body and headers. A request body the contract
  * declares is still read, so a malformed one is refused.
  */
+import type { Contract, PartSpec } from '../contract/model.js';
 import { issuedParts } from '../contract/model.js';
 import type { MockContext } from './context.js';
 import { successReply } from './credentials.js';
@@ -14,13 +15,22 @@ import { revoke } from './revoke.js';
 import type { Route, RouteKind } from './routes.js';
 import type { Session } from './sessions.js';
 
+/** The parts a contract issues, derived once per contract rather than on every request that reads a body. */
+const issued = new WeakMap<Contract, ReadonlyMap<string, PartSpec>>();
+
+function issuedOf(contract: Contract): ReadonlyMap<string, PartSpec> {
+  let parts = issued.get(contract);
+  if (!parts) issued.set(contract, (parts = issuedParts(contract)));
+  return parts;
+}
+
 /** The route's body, if it declares one, is well formed and carries its credential and issued-part placeholders. */
 export function bodyRefusal(ctx: MockContext, key: RouteKind | `probe@${string}`, req: Incoming): Reply | RequestReading | undefined {
   const reading = ctx.readers.get(key)?.read(req);
   if (!reading) return undefined;
   if (reading.malformed) return ctx.errors.reply('malformed');
   if (reading.absent.size === 0) return reading;
-  const parts = issuedParts(ctx.contract);
+  const parts = issuedOf(ctx.contract);
   for (const name of reading.absent) if (name in ctx.contract.credentials || parts.has(name)) return ctx.errors.reply('malformed');
   return reading;
 }
@@ -54,7 +64,7 @@ export function logout(ctx: MockContext, req: Incoming, session: Session | undef
 function namedSession(ctx: MockContext, vars: Readonly<Record<string, string>>): Session | undefined {
   const token = vars[ctx.contract.token.part];
   if (token !== undefined) return ctx.sessions.byToken(token);
-  for (const name of issuedParts(ctx.contract).keys()) {
+  for (const name of issuedOf(ctx.contract).keys()) {
     const v = vars[name];
     const s = v === undefined ? undefined : ctx.sessions.byPart(name, v);
     if (s) return s;

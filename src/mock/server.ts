@@ -11,7 +11,7 @@ import { createMockContext, type MockBehaviour } from './app.js';
 import type { MockContext } from './context.js';
 import { dispatch, type Dispatched } from './dispatch.js';
 import type { Reply } from './exchange.js';
-import { header, jsonReply, LazyParams, writeReply } from './exchange.js';
+import { header, jsonReply, LazyParams, NO_PARAMS, preparedReply, writeReply } from './exchange.js';
 import { ExchangeLog } from './log.js';
 import type { Route } from './routes.js';
 import type { SessionCounts } from './sessions.js';
@@ -38,8 +38,11 @@ export const BODY_LIMIT = 64 * 1024;
 /** A body up to this size is read to its end before the 413, so the client sees the answer. */
 const DRAIN_LIMIT = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** Path values before routing (dispatch gives the route's own). */
+const NO_VARS: Readonly<Record<string, string>> = Object.freeze({});
 /** What an unexpected exception becomes: a generic 500, nothing about the request or the error. */
-const INTERNAL_ERROR = jsonReply(500, { error: 'internal_error' });
+const INTERNAL_ERROR = preparedReply(jsonReply(500, { error: 'internal_error' }));
+const TOO_LARGE = preparedReply(jsonReply(413, { error: 'payload_too_large', limit: BODY_LIMIT }, { connection: 'close' }));
 
 export async function startMock(contract: Contract, options: MockOptions = {}): Promise<RunningMock> {
   const ctx = await createMockContext(contract, options);
@@ -80,12 +83,22 @@ type Log = { write: (line: string) => void; format: ExchangeLog } | undefined;
 function exchange(ctx: MockContext, req: IncomingMessage, res: ServerResponse, body: Buffer | 'too-large' | 'aborted', started: number, log: Log): void {
   if (body === 'aborted') return;
   const method = req.method ?? 'GET';
-  const { path, rawQuery } = splitUrl(req.url ?? '/');
+  const url = req.url ?? '/';
+  let path: string;
+  let rawQuery: string;
+  if (url.startsWith('/')) {
+    // origin-form, nearly every request: split in place, no object built.
+    const q = url.indexOf('?');
+    path = q < 0 ? url : url.slice(0, q);
+    rawQuery = q < 0 ? '' : url.slice(q + 1);
+  } else ({ path, rawQuery } = splitUrl(url));
   const line: LogLine | undefined = log && { log, method, path, rawQuery, started };
-  if (body === 'too-large') return send(res, jsonReply(413, { error: 'payload_too_large', limit: BODY_LIMIT }, { connection: 'close' }), undefined, line);
+  if (body === 'too-large') return send(res, TOO_LARGE, undefined, line);
   let out: Dispatched | Promise<Dispatched>;
   try {
-    out = dispatch(ctx, { method, path, query: new LazyParams(rawQuery), form: new LazyParams(body), rawHeaders: req.rawHeaders, body, pathVars: {} });
+    const query = rawQuery === '' ? NO_PARAMS : new LazyParams(rawQuery);
+    const form = body.length === 0 ? NO_PARAMS : new LazyParams(body);
+    out = dispatch(ctx, { method, path, query, form, rawHeaders: req.rawHeaders, body, pathVars: NO_VARS });
   } catch {
     return send(res, INTERNAL_ERROR, undefined, line);
   }
@@ -132,10 +145,20 @@ function splitUrl(url: string): { path: string; rawQuery: string } {
   return q < 0 ? { path: target, rawQuery: '' } : { path: target.slice(0, q), rawQuery: target.slice(q + 1) };
 }
 
-/** Whether the request announces a body (most GETs do not, and are served without waiting for one). */
+/**
+ * Whether the request announces a body (most GETs do not, and are served without waiting for one).
+ * One pass over rawHeaders for both headers that can announce one.
+ */
 function hasBody(req: IncomingMessage): boolean {
-  const length = header(req, 'content-length');
-  return (length !== undefined && length !== '0') || header(req, 'transfer-encoding') !== undefined;
+  const raw = req.rawHeaders;
+  let length: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    // The first Content-Length counts, as `header` reads it.
+    if (key.length === 14 && length === undefined && key.toLowerCase() === 'content-length') length = raw[i + 1];
+    else if (key.length === 17 && key.toLowerCase() === 'transfer-encoding') return true;
+  }
+  return length !== undefined && length !== '0';
 }
 
 /** The body, 'too-large' past BODY_LIMIT, or 'aborted' when the client went away. */
