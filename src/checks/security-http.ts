@@ -5,7 +5,7 @@
  * entropy samples, the sessions the negative probes need) are released after the check like every
  * other (release.ts).
  */
-import { errorFor, type Contract, type ErrorCondition } from '../contract/model.js';
+import { errorFor, probeView, type Contract, type ErrorCondition } from '../contract/model.js';
 import type { RequestSpec } from '../contract/schema.js';
 import { acquiredRefreshToken, acquireSecrets, caseRequest, refreshFinder } from '../contract/facts.js';
 import { render } from '../contract/template.js';
@@ -235,8 +235,14 @@ async function negativeRequests(ctx: CheckContext, credential: Credential): Prom
       left.push(`parts of two sessions (${e.message})`);
     }
   }
+  // Each further probe answers its own refusals (format 2): a missing and a random credential there.
+  for (const p of c.probes) {
+    const view: CheckContext = { ...ctx, contract: probeView(c, p) };
+    out.push(await probe(view, credential, { omit: true }, `probe ${p.id} without the credential (its errors.missing)`));
+    out.push(await probe(view, credential, garbageVariant(view, credential), `probe ${p.id} with a random credential of the same shape (its errors.invalid)`));
+  }
   const ended = await endedCredential(ctx, credential);
-  if (ended) out.push(await probe(ctx, ended.credential, undefined, `probe with ${ended.what} (errors.revoked)`));
+  if (ended) out.push(await probe(ctx, ended.credential, undefined, `probe with ${ended.what} (${ended.error})`));
   // Login.
   const malformed = malformedBody(c.acquire.request);
   if (malformed) {
@@ -282,18 +288,18 @@ async function negativeRequests(ctx: CheckContext, credential: Credential): Prom
 }
 
 /** A credential this check ended itself (logged out, or a private token it created and revoked), to be refused. */
-async function endedCredential(ctx: CheckContext, login: Credential): Promise<{ credential: Credential; what: string } | undefined> {
+async function endedCredential(ctx: CheckContext, login: Credential): Promise<{ credential: Credential; what: string; error: string } | undefined> {
   const { logout, tokens } = ctx.contract;
   if (logout) {
     const ended = await mustAcquire(ctx, 'acquire a credential to log out');
     await send(ctx, logout.request, { purpose: 'log out that credential', credential: ended });
-    return { credential: ended, what: 'the logged-out token' };
+    return { credential: ended, what: 'the logged-out token', error: 'errors.loggedOut' };
   }
   if (!tokens) return undefined;
   const { credential } = await createToken(ctx, login, (await serverNow(ctx)) + PRIVATE_TOKEN_LIFETIME, 'create a private token to revoke');
   if (!credential) return undefined;
   await revokeToken(ctx, login, credential, 'revoke that private token');
-  return { credential, what: 'the revoked private token' };
+  return { credential, what: 'the revoked private token', error: 'errors.revoked' };
 }
 /** A body the acquire endpoint cannot parse, in its own content type. */
 function malformedBody(spec: RequestSpec): { label: string; body: string } | undefined {

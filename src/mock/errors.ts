@@ -101,6 +101,8 @@ export class ErrorReplies {
     if (echo && body !== null && typeof body === 'object' && !Array.isArray(body)) body = { ...body, submitted: { ...echo } };
     // Every refusal but those security.error-hygiene always provoked: a spec-wide condition, a credential's or a refresh cause's own error, an acquire case's.
     if (this.#fault.is('debug-detail-in-refusals') && !PLAIN_REFUSALS.has(label)) body = withDebugDetail(body, label);
+    // Only the refusals a further probe declares itself (format 2), whatever their condition.
+    if (this.#fault.is('debug-detail-in-probe-refusals') && this.#contract.probeId !== undefined) body = withDebugDetail(body, label);
     return { status: spec.status, headers, body };
   }
 }

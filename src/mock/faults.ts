@@ -99,6 +99,7 @@ export const FAULT_NAMES = [
   'server-expiry-ignored',
   'never-token-expires',
   'revoke-cascades',
+  'debug-detail-in-probe-refusals',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -571,6 +572,13 @@ export const FAULTS: readonly Fault[] = [
     'tokens.rotate.by',
     (c) => c.tokens?.rotateSequence !== undefined,
     () => ['tokens.rotate', 'revoke.isolated'],
+  ),
+  fault(
+    'debug-detail-in-probe-refusals',
+    "The refusals a further probe declares itself (probes[].errors) carry the exception's stack trace, with the server's paths, in a debug member.",
+    'a further probe that declares its own refusals',
+    (c) => c.probes.some((p) => p.errors !== undefined),
+    () => ['security.error-hygiene'],
   ),
 ];
 

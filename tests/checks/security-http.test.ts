@@ -86,7 +86,7 @@ describe('security.error-hygiene covers one refusal of each condition', () => {
         const expected = [
           '(errors.wrongScheme)',
           '(errors.badCredentials, one attempt)',
-          ...(contract.logout || contract.tokens ? ['(errors.revoked)'] : []),
+          ...(contract.logout ? ['(errors.loggedOut)'] : contract.tokens ? ['(errors.revoked)'] : []),
           ...(contract.refresh ? ['(errors.refreshInvalid)'] : []),
           ...(contract.lifetime ? ['(errors.expired)'] : []),
           ...(contract.present.companions.length ? ['(errors.companionMissing)'] : []),

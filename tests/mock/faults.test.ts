@@ -125,6 +125,7 @@ const APPLIES: Record<FaultName, readonly SeedId[]> = {
   'server-expiry-ignored': [],
   'never-token-expires': [],
   'revoke-cascades': [],
+  'debug-detail-in-probe-refusals': ['better-auth'],
 };
 
 const ok = async (c: MockClient, creds: Creds): Promise<boolean> => c.isSuccess(await c.probe(creds));
@@ -518,6 +519,13 @@ const RULES: Record<FaultName, (c: MockClient) => Promise<boolean>> = {
     return ok(c, t);
   },
   'revoke-cascades': async (c) => ok(c, (await revokeOne(c)).other),
+  'debug-detail-in-probe-refusals': async (c) => {
+    // A further probe's own refusal (a request without the credential) carries no debug member.
+    const probe = c.contract.probes.find((p) => p.errors?.missing !== undefined);
+    assert.ok(probe);
+    const res = await c.send(probe.request, await c.login(), { omit: true });
+    return !/AuthenticationError|node_modules/.test(res.text);
+  },
 };
 
 describe('the fault registry', () => {
