@@ -86,7 +86,9 @@ describe('the run’s third-party servers', () => {
         assert.equal(hygiene?.status, 'pass', hygiene && explain(hygiene));
         // One refusal of each condition, one wrong password among them.
         const purposes = hygiene?.exchanges.map((e) => e.purpose) ?? [];
-        for (const condition of ['errors.missing', 'errors.invalid', 'errors.tampered', 'errors.wrongScheme', 'errors.malformed', 'errors.badCredentials', 'errors.revoked']) {
+        // A logged-out token is answered as errors.loggedOut, a revoked private token as errors.revoked.
+        const ended = contract.logout ? 'errors.loggedOut' : 'errors.revoked';
+        for (const condition of ['errors.missing', 'errors.invalid', 'errors.tampered', 'errors.wrongScheme', 'errors.malformed', 'errors.badCredentials', ended]) {
           assert.ok(purposes.some((p) => p.includes(`(${condition}`)), `${condition} in ${purposes.join('; ')}`);
         }
         if (contract.refresh) assert.ok(purposes.some((p) => p.includes('(errors.refreshInvalid)')));
