@@ -56,7 +56,10 @@ export function selfSignedCertificate(commonName: string, now = Date.now(), keys
   const name = new Name([new RelativeDistinguishedName([new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: commonName }) })])]);
   const algorithm = new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null });
   const serial = randomBytes(8);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // RFC 5280 §4.1.2.2: a positive integer.
+  // RFC 5280 §4.1.2.2: a positive integer. The top byte is kept in 0x40–0x7f: below 0x80 the DER integer
+  // is positive, and a top byte of 0 followed by one under 0x80 is a non-minimal encoding that strict
+  // certificate parsers (OpenSSL's, node:crypto's X509Certificate) refuse, one certificate in 256.
+  serial[0] = ((serial[0] ?? 0) & 0x3f) | 0x40;
   const tbsCertificate = new TBSCertificate({
     version: Version.v3,
     serialNumber: arrayBuffer(serial),
