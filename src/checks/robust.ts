@@ -312,16 +312,21 @@ async function negativeBattery(ctx: CheckContext, valid: Credential): Promise<Ne
   return out;
 }
 
-/** For each path of the contract, one method the contract never uses on it. */
-function wrongMethods(contract: Contract): { method: string; spec: RequestSpec }[] {
+/** For each path of the contract, the methods its requests use there, and the first request on it. */
+export function methodsByPath(contract: Contract): Map<string, { methods: Set<string>; spec: RequestSpec }> {
   const byPath = new Map<string, { methods: Set<string>; spec: RequestSpec }>();
   for (const { spec } of endpoints(contract)) {
     const entry = byPath.get(spec.path) ?? { methods: new Set<string>(), spec };
     entry.methods.add(spec.method);
     byPath.set(spec.path, entry);
   }
+  return byPath;
+}
+
+/** For each path of the contract, one method the contract never uses on it. */
+function wrongMethods(contract: Contract): { method: string; spec: RequestSpec }[] {
   const out: { method: string; spec: RequestSpec }[] = [];
-  for (const { methods, spec } of byPath.values()) {
+  for (const { methods, spec } of methodsByPath(contract).values()) {
     const method = METHODS.find((m) => !methods.has(m));
     if (method) out.push({ method, spec });
   }

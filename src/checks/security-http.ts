@@ -22,6 +22,7 @@ import { findLeaks, isHtml } from './leak-patterns.js';
 import { estimateEntropy, type EntropyEstimate } from './token-entropy.js';
 import { garbageVariant, mismatchedProbe, presentedValue, tamperedVariant, wrongSchemes } from './present.js';
 import { revokeToken } from './private-tokens.js';
+import { methodsByPath } from './robust.js';
 import { pass } from './run.js';
 
 /** RFC 6749 §10.10: the probability of guessing a token must be at most 2^-128. */
@@ -310,10 +311,8 @@ function malformedBody(spec: RequestSpec): { label: string; body: string } | und
 
 /** A method the contract uses on no request to the acquire path. */
 function wrongMethod(contract: Contract): RequestSpec['method'] | undefined {
-  const path = contract.acquire.request.path;
-  const requests = [contract.acquire.request, contract.probe.request, contract.refresh?.request, contract.logout?.request, contract.tokens?.create.request, contract.tokens?.list.request, contract.tokens?.rotate?.request, contract.tokens?.revoke.request];
-  const used = new Set<string | undefined>(requests.filter((r) => r?.path === path).map((r) => r?.method));
-  return WRONG_METHODS.find((m) => !used.has(m));
+  const used = methodsByPath(contract).get(contract.acquire.request.path)?.methods;
+  return WRONG_METHODS.find((m) => !used?.has(m));
 }
 
 /** The contract documents its errors as JSON objects. */

@@ -5,7 +5,7 @@
 import { checkBodySchema } from './body-schema.js';
 import { acquireCredentials, caseRequest, fixedValues, requestKey, withoutCredential } from './facts.js';
 import type { Position } from './model.js';
-import { errorFor, HARNESS_VARS } from './model.js';
+import { errorFor, HARNESS_VARS, pointerLabel } from './model.js';
 import { SOURCE_NOTE, SpecSchema, type ContractSpec, type RequestSpec, type ResponseSpec } from './schema.js';
 import { unsampleablePattern } from './pattern.js';
 import { didYouMean } from './suggest.js';
@@ -316,8 +316,7 @@ export function formatTwoKeys(spec: ContractSpec): string[] {
 function formatTwoProblems(spec: ContractSpec, report: (pointer: string, message: string, useKey?: boolean) => void): void {
   if (spec.authconform === 2) return;
   for (const pointer of formatTwoKeys(spec)) {
-    const name = pointer.slice(1).replace(/\//g, '.').replace(/~1/g, '/').replace(/~0/g, '~');
-    report(pointer, `'${name}' is a format 2 key, but the spec says 'authconform: 1': write 'authconform: 2' at its top (a format 1 spec stays valid as it is).`, true);
+    report(pointer, `'${pointerLabel(pointer)}' is a format 2 key, but the spec says 'authconform: 1': write 'authconform: 2' at its top (a format 1 spec stays valid as it is).`, true);
   }
 }
 
@@ -616,7 +615,7 @@ export function unfinishedProblems(spec: ContractSpec, locate: Locate): RuleProb
     out.push({
       pointer,
       position: locate(pointer),
-      message: `'${label(pointer)}' still says TODO: quote the sentence of the provider's document this rule comes from, or cite an RFC clause such as "RFC 6750 §3.1"; reports cite it.`,
+      message: `'${pointerLabel(pointer)}' still says TODO: quote the sentence of the provider's document this rule comes from, or cite an RFC clause such as "RFC 6750 §3.1"; reports cite it.`,
     });
   }
   return out;
@@ -648,12 +647,3 @@ function sourcePointers(value: unknown, schema: SchemaNode, at: string): string[
   return out;
 }
 
-/** `/acquire/cases/0/error/source` → `acquire.cases[0].error.source`. */
-function label(pointer: string): string {
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((seg, i) => (/^\d+$/.test(seg) ? `[${seg}]` : i ? `.${seg}` : seg))
-    .join('');
-}

@@ -258,11 +258,9 @@ async function x5uSession(token: string, nowMs: number): Promise<string | undefi
  */
 async function jkuSession(token: string, nowMs: number): Promise<string | undefined> {
   const header = headerOf(token);
-  const jku = header?.jku;
-  if (typeof jku !== 'string' || typeof header?.alg !== 'string') return undefined;
+  const url = loopback(header?.jku);
+  if (!url || typeof header?.alg !== 'string') return undefined;
   try {
-    const url = new URL(jku);
-    if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return undefined;
     const res = await fetch(url, { signal: AbortSignal.timeout(8_000) });
     const { keys } = (await res.json()) as { keys?: JWK[] };
     const jwk = keys?.find((k) => header.kid === undefined || k.kid === header.kid);

@@ -9,14 +9,10 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { baseCheckId, checksFor } from '../../src/checks/catalog.js';
 import type { Verdict } from '../../src/checks/check.js';
-import { newRunId, runCheck } from '../../src/checks/run.js';
 import { parseContract } from '../../src/contract/load.js';
 import type { Contract } from '../../src/contract/model.js';
-import { Redactor } from '../../src/http/redact.js';
 import { mockApp } from '../../src/mock/app.js';
-import { startMock } from '../../src/mock/server.js';
-import { mockTarget } from '../../src/target/mock.js';
-import { explain, seed } from '../support/mock-scope.js';
+import { explain, seed, verdictsOn } from '../support/mock-scope.js';
 
 /** vidizmo with a second probe: an identity endpoint that answers an anonymous caller 200 {}. */
 function withAnonymousProbe(): Contract {
@@ -40,16 +36,10 @@ lifetime:`;
   return contract;
 }
 
+/** The verdicts of the listed checks of a contract (further-probe ones included), against one fresh mock. */
 async function verdicts(contract: Contract, ids: readonly string[], fault?: string): Promise<Map<string, Verdict>> {
-  const mock = await startMock(contract, fault ? { fault } : {});
-  try {
-    const scope = { contract, target: mockTarget(contract, mock.url), redactor: new Redactor(), run: newRunId() };
-    const out = new Map<string, Verdict>();
-    for (const check of checksFor(contract).filter((c) => ids.includes(c.id))) out.set(check.id, (await runCheck(check, scope)).verdict);
-    return out;
-  } finally {
-    await mock.close();
-  }
+  const got = await verdictsOn(contract, checksFor(contract).filter((c) => ids.includes(c.id)), fault ? { fault } : {});
+  return new Map(Object.entries(got));
 }
 
 describe('several probes', () => {

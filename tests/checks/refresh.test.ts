@@ -8,14 +8,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Check, Verdict } from '../../src/checks/check.js';
 import { refreshChecks } from '../../src/checks/refresh.js';
-import { newRunId, runCheck } from '../../src/checks/run.js';
 import type { Contract } from '../../src/contract/model.js';
-import { Redactor } from '../../src/http/redact.js';
 import { faultByName } from '../../src/mock/faults.js';
-import { startMock } from '../../src/mock/server.js';
-import { mockTarget } from '../../src/target/mock.js';
 import { raceLive, refreshErrorsPerCause, retiresAccess } from '../support/format2-variants.js';
-import { explain, seed } from '../support/mock-scope.js';
+import { explain, seed, verdictsOn } from '../support/mock-scope.js';
 import { familyTests } from './family-cases.js';
 
 familyTests(refreshChecks, {
@@ -40,18 +36,8 @@ const byId = (id: string): Check => {
   return check;
 };
 
-async function verdicts(contract: Contract, ids: readonly string[], options: { fault?: string; live?: boolean } = {}): Promise<Record<string, Verdict>> {
-  const mock = await startMock(contract, options.fault ? { fault: options.fault } : {});
-  try {
-    const target = mockTarget(contract, mock.url);
-    const scope = { contract, target: options.live ? { ...target, kind: 'live' as const } : target, redactor: new Redactor(), run: newRunId() };
-    const out: Record<string, Verdict> = {};
-    for (const id of ids) out[id] = (await runCheck(byId(id), scope)).verdict;
-    return out;
-  } finally {
-    await mock.close();
-  }
-}
+const verdicts = (contract: Contract, ids: readonly string[], options: { fault?: string; live?: boolean } = {}): Promise<Record<string, Verdict>> =>
+  verdictsOn(contract, ids.map(byId), options);
 
 describe('a refresh that retires the access token it replaces (retiresAccess: true)', () => {
   const contract = retiresAccess();

@@ -10,13 +10,9 @@ import { describe, test } from 'node:test';
 import type { Check, Verdict } from '../../src/checks/check.js';
 import { refreshChecks } from '../../src/checks/refresh.js';
 import { revokeChecks } from '../../src/checks/revoke.js';
-import { newRunId, runCheck } from '../../src/checks/run.js';
 import type { Contract } from '../../src/contract/model.js';
-import { Redactor } from '../../src/http/redact.js';
-import { startMock } from '../../src/mock/server.js';
-import { mockTarget } from '../../src/target/mock.js';
 import { logoutBesideRevocation, logoutWithBody } from '../support/format2-variants.js';
-import { explain } from '../support/mock-scope.js';
+import { explain, verdictsOn } from '../support/mock-scope.js';
 import { familyTests } from './family-cases.js';
 
 familyTests(revokeChecks, {
@@ -32,17 +28,8 @@ const byId = (id: string): Check => {
   return check;
 };
 
-async function verdicts(contract: Contract, ids: readonly string[], fault?: string): Promise<Record<string, Verdict>> {
-  const mock = await startMock(contract, fault ? { fault } : {});
-  try {
-    const scope = { contract, target: mockTarget(contract, mock.url), redactor: new Redactor(), run: newRunId() };
-    const out: Record<string, Verdict> = {};
-    for (const id of ids) out[id] = (await runCheck(byId(id), scope)).verdict;
-    return out;
-  } finally {
-    await mock.close();
-  }
-}
+const verdicts = (contract: Contract, ids: readonly string[], fault?: string): Promise<Record<string, Verdict>> =>
+  verdictsOn(contract, ids.map(byId), fault ? { fault } : {});
 
 describe('a declared logout body and headers', () => {
   const contract = logoutWithBody();

@@ -48,14 +48,29 @@ export function explain(v: Verdict): string {
   return `pass${v.detail ? `: ${v.detail}` : ''}`;
 }
 
-/** One check's verdict against a fresh mock of any contract (a seed or a variant of one), optionally with a fault. */
-export async function verdictOn(contract: Contract, check: Check | undefined, fault?: string): Promise<Verdict> {
-  if (!check) throw new TypeError('no such check');
-  const mock = await startMock(contract, fault ? { fault } : {});
+/**
+ * The verdicts of some checks, by id, against one fresh mock of any contract (a seed or a variant of
+ * one), optionally with a fault, and optionally judged as a live target (which some checks treat apart).
+ */
+export async function verdictsOn(
+  contract: Contract,
+  checks: readonly Check[],
+  options: { readonly fault?: string; readonly live?: boolean } = {},
+): Promise<Record<string, Verdict>> {
+  const mock = await startMock(contract, options.fault ? { fault: options.fault } : {});
   try {
-    const scope: RunScope = { contract, target: mockTarget(contract, mock.url), redactor: new Redactor(), run: newRunId() };
-    return (await runCheck(check, scope)).verdict;
+    const target = mockTarget(contract, mock.url);
+    const scope: RunScope = { contract, target: options.live ? { ...target, kind: 'live' } : target, redactor: new Redactor(), run: newRunId() };
+    const out: Record<string, Verdict> = {};
+    for (const check of checks) out[check.id] = (await runCheck(check, scope)).verdict;
+    return out;
   } finally {
     await mock.close();
   }
+}
+
+/** One check's verdict against a fresh mock of any contract, optionally with a fault. */
+export async function verdictOn(contract: Contract, check: Check | undefined, fault?: string): Promise<Verdict> {
+  if (!check) throw new TypeError('no such check');
+  return (await verdictsOn(contract, [check], fault ? { fault } : {}))[check.id] as Verdict;
 }
